@@ -1,0 +1,65 @@
+"""Unique default names (``dense``, ``dense_1``) and the name scopes that build variable paths."""
+
+import collections
+import re
+import threading
+
+_local = threading.local()
+
+
+def to_snake_case(name):
+    name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
+    name = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name).lower()
+    return name[1:] if name.startswith("_") else name
+
+
+def _counts():
+    if not hasattr(_local, "counts"):
+        _local.counts = collections.Counter()
+    return _local.counts
+
+
+def uniquify(base):
+    """``base`` the first time, then ``base_1``, ``base_2`` ... as Keras names layers."""
+    counts = _counts()
+    count = counts[base]
+    counts[base] += 1
+    return base if count == 0 else f"{base}_{count}"
+
+
+def auto_name(prefix):
+    return uniquify(to_snake_case(prefix))
+
+
+def reset_uids():
+    """Restarts default naming (``keras.backend.clear_session`` does this)."""
+    _counts().clear()
+
+
+def _scopes():
+    if not hasattr(_local, "scopes"):
+        _local.scopes = []
+    return _local.scopes
+
+
+class name_scope:
+    """Prefixes the paths of variables created inside it: ``outer/inner/kernel``."""
+
+    def __init__(self, name):
+        self.name = name
+
+    def __enter__(self):
+        scopes = _scopes()
+        # Re-entering the innermost scope (a layer building itself) does not repeat the name.
+        self._pushed = not scopes or scopes[-1] != self.name
+        if self._pushed:
+            scopes.append(self.name)
+        return self
+
+    def __exit__(self, *exc_info):
+        if self._pushed:
+            _scopes().pop()
+
+
+def current_path():
+    return "/".join(_scopes())

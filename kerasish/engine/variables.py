@@ -1,0 +1,231 @@
+"""`Variable`: Keras's stateful weight handle over a JAX array.
+
+A variable holds its current value, but reads and writes go through the active
+`StateScope` first, which is how the same layer code runs as a pure function.
+"""
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from kerasish.backend.config import floatx
+from kerasish.engine import naming
+from kerasish.engine.scope import AutocastScope, InitScope, StateScope, in_symbolic_scope
+
+
+def standardize_dtype(dtype):
+    """A dtype's canonical name: ``"float32"``, ``"int64"``, ``"bool"`` ..."""
+    if dtype is None:
+        return floatx()
+    if hasattr(dtype, "name") and not isinstance(dtype, (np.dtype, type)):
+        dtype = dtype.name  # DTypePolicy and friends
+    if isinstance(dtype, str) and dtype in ("float", "double"):
+        return "float32" if dtype == "float" else "float64"
+    return jnp.dtype(dtype).name
+
+
+def is_float_dtype(dtype):
+    return jnp.issubdtype(jnp.dtype(standardize_dtype(dtype)), jnp.floating)
+
+
+class Variable:
+    """A named, stateful tensor, as `keras.Variable`.
+
+    Example:
+    >>> v = kerasish.Variable(initializer="ones", shape=(2,), name="scale")
+    >>> v.assign(v * 3.0)
+    >>> v.numpy()
+    array([3., 3.], dtype=float32)
+
+    Arguments:
+        initializer: an array-like value, or an initializer (name, instance or
+            callable ``(shape, dtype) -> array``) used with ``shape``.
+        shape: required when ``initializer`` is not a value.
+        dtype: storage dtype; defaults to ``keras.config.floatx()``.
+        trainable: whether gradients flow to it in `fit`.
+        autocast: whether a mixed-precision layer reads it in its compute dtype.
+        aggregation, synchronization: accepted for Keras compatibility.
+        name: the last component of ``path``.
+    """
+
+    def __init__(
+        self,
+        initializer,
+        shape=None,
+        dtype=None,
+        trainable=True,
+        autocast=True,
+        aggregation="none",
+        synchronization="auto",
+        name=None,
+    ):
+        name = name or naming.auto_name("variable")
+        if not isinstance(name, str) or "/" in name:
+            raise ValueError(
+                "Argument `name` must be a string and cannot contain character `/`. "
+                f"Received: name={name}"
+            )
+        self.name = name
+        parent = naming.current_path()
+        self.path = f"{parent}/{name}" if parent else name
+        self.trainable = bool(trainable)
+        self.autocast = autocast
+        self.aggregation = aggregation
+        self.synchronization = synchronization
+        self.regularizer = None
+        self._constraint = None
+        self._dtype = standardize_dtype(dtype)
+        if callable(initializer) or isinstance(initializer, str):
+            if shape is None:
+                raise ValueError(
+                    "When creating a Variable from an initializer, the `shape` argument should "
+                    f"be specified. Received: initializer={initializer} and shape={shape}"
+                )
+            from kerasish import initializers
+
+            initializer = initializers.get(initializer)
+            if in_symbolic_scope():
+                # Created while a shape is being inferred: compute the real value eagerly.
+                with jax.ensure_compile_time_eval():
+                    value = initializer(tuple(shape), dtype=self._dtype)
+            else:
+                value = initializer(tuple(shape), dtype=self._dtype)
+        else:
+            value = initializer
+        self._value = self._convert(value)
+        if shape is not None and tuple(shape) != self._value.shape:
+            raise ValueError(
+                f"Initial value for variable '{self.path}' has shape {self._value.shape}, "
+                f"which is not compatible with the requested shape {tuple(shape)}."
+            )
+
+    def _convert(self, value):
+        if isinstance(value, Variable):
+            value = value.value
+        return jnp.asarray(value, dtype=self._dtype)
+
+    # -- value access ------------------------------------------------------------------
+    @property
+    def value(self):
+        scope = StateScope.current()
+        value = scope.get(self) if scope is not None else None
+        if value is None:
+            value = self._value
+        autocast = AutocastScope.current()
+        if (
+            autocast is not None
+            and self.autocast
+            and autocast.dtype != self._dtype
+            and is_float_dtype(self._dtype)
+        ):
+            value = value.astype(autocast.dtype)
+        return value
+
+    def assign(self, value):
+        value = self._convert(value)
+        if value.shape != self.shape:
+            raise ValueError(
+                "The shape of the target variable and the shape of the target value in "
+                "`variable.assign(value)` must match. "
+                f"variable.shape={self.shape}, Received: value.shape={value.shape}. "
+                f"Target variable: {self.path}"
+            )
+        scope = StateScope.current()
+        if scope is not None:
+            scope.assign(self, value)
+        elif not in_symbolic_scope():
+            self._value = value
+        return value
+
+    def assign_add(self, value):
+        return self.assign(self.value + value)
+
+    def assign_sub(self, value):
+        return self.assign(self.value - value)
+
+    def numpy(self):
+        return np.array(self.value)
+
+    @property
+    def dtype(self):
+        autocast = AutocastScope.current()
+        if autocast is not None and self.autocast and is_float_dtype(self._dtype):
+            return autocast.dtype
+        return self._dtype
+
+    @property
+    def shape(self):
+        return tuple(self._value.shape)
+
+    @property
+    def ndim(self):
+        return len(self._value.shape)
+
+    @property
+    def constraint(self):
+        return self._constraint
+
+    @constraint.setter
+    def constraint(self, value):
+        if value is not None and not callable(value):
+            raise ValueError(f"Invalid value for attribute `constraint`. Expected a callable. Received: {value}")
+        self._constraint = value
+
+    def __repr__(self):
+        return (
+            f"<Variable path={self.path}, shape={self.shape}, dtype={self._dtype}, "
+            f"value={np.array(self._value) if not isinstance(self._value, jax.core.Tracer) else '<traced>'}>"
+        )
+
+    # -- array protocol --------------------------------------------------------------------
+    def __array__(self, dtype=None, copy=None):
+        return np.asarray(self.value, dtype=dtype)
+
+    def __jax_array__(self):
+        return self.value
+
+    def __len__(self):
+        return self.shape[0]
+
+    def __getitem__(self, index):
+        return self.value[index]
+
+    def __bool__(self):
+        raise TypeError("A Variable cannot be used as a boolean.")
+
+    def __int__(self):
+        return int(self.value)
+
+    def __float__(self):
+        return float(self.value)
+
+    __hash__ = object.__hash__
+
+
+def _binary(dunder):
+    op = getattr(jnp.ndarray, dunder)
+
+    def method(self, other):
+        return op(self.value, other.value if isinstance(other, Variable) else other)
+
+    return method
+
+
+for _name in (
+    "add", "sub", "mul", "truediv", "floordiv", "mod", "pow", "matmul",
+    "and", "or", "xor", "lt", "le", "gt", "ge", "eq", "ne",
+):
+    setattr(Variable, f"__{_name}__", _binary(f"__{_name}__"))
+for _name in ("add", "sub", "mul", "truediv", "floordiv", "mod", "pow", "matmul", "and", "or", "xor"):
+    setattr(Variable, f"__r{_name}__", _binary(f"__r{_name}__"))
+for _name in ("neg", "pos", "abs", "invert"):
+    setattr(Variable, f"__{_name}__", (lambda op: lambda self: op(self.value))(getattr(jnp.ndarray, f"__{_name}__")))
+
+
+def unwrap(value):
+    """The array behind a `Variable`; anything else unchanged."""
+    return value.value if isinstance(value, Variable) else value
+
+
+def in_init_scope():
+    return InitScope.current() is not None
