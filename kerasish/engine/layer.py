@@ -127,6 +127,11 @@ class Layer(Operation):
         self._batch_input_shape = None if batch_input_shape is None else tuple(batch_input_shape)
         self._tracking_ready = True
 
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if "build" in cls.__dict__:
+            cls.build = _marks_built(cls.__dict__["build"])
+
     # -- tracking ----------------------------------------------------------------------
     def __setattr__(self, name, value):
         if getattr(self, "_tracking_ready", False) and isinstance(value, Variable):
@@ -376,7 +381,8 @@ class Layer(Operation):
 
     def _call_shapes(self, args, kwargs):
         """Shapes of the call arguments, keyed the way ``build`` expects them."""
-        build_parameters = list(inspect.signature(self.build).parameters)
+        build_parameters = list(inspect.signature(inspect.unwrap(self.build)).parameters)
+        build_parameters = [p for p in build_parameters if p != "self"]
         bound = self._call_signature.bind_partial(*args, **kwargs).arguments
         call_names = list(bound)
         first = bound[call_names[0]] if call_names else None
@@ -404,7 +410,7 @@ class Layer(Operation):
             return
         shapes = self._call_shapes(args, kwargs)
         with naming.name_scope(self.name):
-            if type(self).build is Layer.build and self._layers:
+            if _build_is_default(type(self)) and self._layers:
                 self._build_by_running(args, kwargs)
             else:
                 self.build(**shapes)
@@ -454,10 +460,18 @@ class Layer(Operation):
                 f"You forgot to call `super().__init__()` as the first statement in the "
                 f"`__init__()` method of {type(self).__name__}. Go add it!"
             )
+        if not self._call_has_training_arg and "training" in kwargs:
+            # Not an argument of this call, but still the training mode of nested layers.
+            kwargs = dict(kwargs)
+            outer_training = kwargs.pop("training")
+            with _TrainingContext(outer_training):
+                return self(*args, **kwargs)
         if any_symbolic((args, kwargs)):
             return self._symbolic_call(args, kwargs)
         args, kwargs = self._convert_inputs(args, kwargs)
-        self._maybe_build(args, kwargs)
+        if not self.built:
+            assert_input_compatibility(self.input_spec, self._first_argument(args, kwargs), self.name)
+            self._maybe_build(args, kwargs)
         return self._call_built(args, kwargs)
 
     def _convert_inputs(self, args, kwargs):
@@ -561,8 +575,7 @@ class Layer(Operation):
 
     def _symbolic_call(self, args, kwargs):
         first = self._first_argument(args, kwargs)
-        if not self.built:
-            assert_input_compatibility(self.input_spec, first, self.name)
+        assert_input_compatibility(self.input_spec, first, self.name)
         self._maybe_build(args, kwargs)
         if type(self).compute_output_spec is not Layer.compute_output_spec:
             assert_input_compatibility(self.input_spec, first, self.name)
@@ -689,6 +702,34 @@ class Layer(Operation):
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+def _build_is_default(cls):
+    return inspect.unwrap(cls.build) is Layer.build
+
+
+def _marks_built(build):
+    """Wraps a subclass's ``build`` so that calling it directly also marks the layer built
+    and records the shapes (as Keras does), and variables get the layer's path prefix."""
+    if getattr(build, "_marks_built", False):
+        return build
+
+    def wrapped(self, *args, **kwargs):
+        with naming.name_scope(self.name):
+            result = build(self, *args, **kwargs)
+        self.built = True
+        if self._build_shapes is None:
+            parameters = [p for p in inspect.signature(build).parameters if p != "self"]
+            shapes = dict(zip(parameters, args))
+            shapes.update(kwargs)
+            if shapes:
+                self._build_shapes = {k: _tuplify(v) if isinstance(v, list) else v for k, v in shapes.items()}
+        return result
+
+    wrapped._marks_built = True
+    wrapped.__wrapped__ = build
+    wrapped.__doc__ = build.__doc__
+    return wrapped
 
 
 class _null_scope:

@@ -13,6 +13,11 @@ def to_snake_case(name):
     return name[1:] if name.startswith("_") else name
 
 
+def to_camel_case(name):
+    """``"get_item"`` -> ``"GetItem"``: the class name Keras gives an op function."""
+    return "".join(part[:1].upper() + part[1:] for part in name.split("_"))
+
+
 def _counts():
     if not hasattr(_local, "counts"):
         _local.counts = collections.Counter()

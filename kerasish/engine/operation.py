@@ -70,7 +70,7 @@ class FunctionOperation(Operation):
         if self._inbound_nodes:
             keywords = self._inbound_nodes[0].arguments[1]
             static.update({k: v for k, v in keywords.items() if not any_symbolic(v)})
-        class_name = _camel_case(self.function.__name__)
+        class_name = naming.to_camel_case(self.function.__name__)
         return {
             "module": self.function.__module__.replace("kerasish.ops", "keras.src.ops"),
             "class_name": class_name,
@@ -83,16 +83,12 @@ class FunctionOperation(Operation):
         from kerasish import ops
 
         class_name = config.get("class_name")
-        functions = {_camel_case(n): getattr(ops, n) for n in dir(ops) if not n.startswith("_")}
+        functions = {naming.to_camel_case(n): getattr(ops, n) for n in dir(ops) if not n.startswith("_")}
         if class_name not in functions:
             raise TypeError(f"Could not locate operation '{class_name}' in `keras.ops`.")
         static = dict(config.get("config", {}))
         name = static.pop("name", None)
         return cls(functions[class_name], name=name, static_kwargs=static)
-
-
-def _camel_case(name):
-    return "".join(part[:1].upper() + part[1:] for part in name.split("_"))
 
 
 def symbolic_call(function, args, kwargs):

@@ -102,7 +102,7 @@ def init(layer, rng, *input_specs, **kwargs):
         symbolic_args, symbolic_kwargs = jax.tree.map(
             _to_keras_tensor, (input_specs, kwargs), is_leaf=_is_spec
         )
-        layer(*symbolic_args, **symbolic_kwargs)
+        layer._maybe_build(symbolic_args, symbolic_kwargs)
     values = {}
     with InitScope(rng):
         for _, variable in keyed_variables(layer):

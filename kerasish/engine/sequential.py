@@ -89,7 +89,7 @@ class Sequential(Model):
         else:
             if input_shape is None:
                 raise ValueError(f"You must provide an `input_shape` argument to build {self.name}.")
-            input_layer = InputLayer(batch_shape=tuple(input_shape))
+            input_layer = InputLayer(batch_shape=(None, *tuple(input_shape)[1:]))
             self._stack.insert(0, input_layer)
             inputs = input_layer.output
         from kerasish.engine.functional import Functional

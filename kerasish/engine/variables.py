@@ -4,6 +4,8 @@ A variable holds its current value, but reads and writes go through the active
 `StateScope` first, which is how the same layer code runs as a pure function.
 """
 
+import operator
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -202,24 +204,31 @@ class Variable:
     __hash__ = object.__hash__
 
 
-def _binary(dunder):
-    op = getattr(jnp.ndarray, dunder)
+_OPERATORS = {
+    "add": operator.add, "sub": operator.sub, "mul": operator.mul, "truediv": operator.truediv,
+    "floordiv": operator.floordiv, "mod": operator.mod, "pow": operator.pow,
+    "matmul": operator.matmul, "and": operator.and_, "or": operator.or_, "xor": operator.xor,
+}
+_COMPARISONS = {
+    "lt": operator.lt, "le": operator.le, "gt": operator.gt, "ge": operator.ge,
+    "eq": operator.eq, "ne": operator.ne,
+}
 
-    def method(self, other):
-        return op(self.value, other.value if isinstance(other, Variable) else other)
 
-    return method
+def _operand(value):
+    return value.value if isinstance(value, Variable) else value
 
 
-for _name in (
-    "add", "sub", "mul", "truediv", "floordiv", "mod", "pow", "matmul",
-    "and", "or", "xor", "lt", "le", "gt", "ge", "eq", "ne",
-):
-    setattr(Variable, f"__{_name}__", _binary(f"__{_name}__"))
-for _name in ("add", "sub", "mul", "truediv", "floordiv", "mod", "pow", "matmul", "and", "or", "xor"):
-    setattr(Variable, f"__r{_name}__", _binary(f"__r{_name}__"))
-for _name in ("neg", "pos", "abs", "invert"):
-    setattr(Variable, f"__{_name}__", (lambda op: lambda self: op(self.value))(getattr(jnp.ndarray, f"__{_name}__")))
+def _define_operators():
+    for name, function in {**_OPERATORS, **_COMPARISONS}.items():
+        setattr(Variable, f"__{name}__", lambda self, other, f=function: f(self.value, _operand(other)))
+    for name, function in _OPERATORS.items():
+        setattr(Variable, f"__r{name}__", lambda self, other, f=function: f(_operand(other), self.value))
+    for name, function in {"neg": operator.neg, "pos": operator.pos, "abs": operator.abs, "invert": operator.invert}.items():
+        setattr(Variable, f"__{name}__", lambda self, f=function: f(self.value))
+
+
+_define_operators()
 
 
 def unwrap(value):

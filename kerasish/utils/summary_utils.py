@@ -6,6 +6,8 @@ import textwrap
 
 import numpy as np
 
+from kerasish.engine.naming import to_camel_case
+
 
 def readable_memory_size(size_in_bytes):
     """``140.0`` -> ``"140.00 B"``, ``2048`` -> ``"2.00 KB"`` (powers of 1024, as Keras)."""
@@ -31,7 +33,7 @@ def format_layer_shape(layer):
         outputs = layer._inbound_nodes[-1].outputs
         shapes = [_format_shape(t.shape) for t in outputs]
         return shapes[0] if len(shapes) == 1 else "[" + ", ".join(shapes) + "]"
-    if layer._build_shapes:
+    if getattr(layer, "_build_shapes", None):
         try:
             shape = layer.compute_output_shape(**layer._build_shapes)
         except (NotImplementedError, TypeError, ValueError):
@@ -121,7 +123,9 @@ def print_summary(model, line_length=None, positions=None, print_fn=None, expand
         current = position
     widths = [w - 1 for w in widths[:-1]] + [widths[-1] - 2]
 
-    layers = list(model.layers)
+    from kerasish.engine.functional import Functional
+
+    layers = list(model._operations if isinstance(model, Functional) else model.layers)
     if layer_range is not None:
         names = [layer.name for layer in layers]
         start, end = (names.index(layer_range[0]), names.index(layer_range[1]) + 1)
@@ -130,15 +134,19 @@ def print_summary(model, line_length=None, positions=None, print_fn=None, expand
     rows = []
 
     def add_layer(layer, prefix=""):
-        if not layer.built:
+        if not hasattr(layer, "built"):
+            params = "0"
+        elif not layer.built:
             params = "0 (unbuilt)"
         else:
             params = f"{layer.count_params():,}"
-        row = [f"{prefix}{layer.name} ({type(layer).__name__})", format_layer_shape(layer), params]
+        class_name = to_camel_case(layer.function.__name__) if hasattr(layer, "function") else type(layer).__name__
+        row = [f"{prefix}{layer.name} ({class_name})", format_layer_shape(layer), params]
         if not sequential_like:
             row.append(_connections(layer, model))
         if show_trainable:
-            row.append(("Y" if layer.trainable else "N") if layer.weights else "-")
+            has_weights = bool(getattr(layer, "weights", None))
+            row.append(("Y" if layer.trainable else "N") if has_weights else "-")
         rows.append(row)
         if expand_nested and hasattr(layer, "layers") and layer is not model:
             for inner in layer.layers:
