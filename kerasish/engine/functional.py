@@ -36,6 +36,7 @@ class Functional(Model):
         if kwargs:
             raise TypeError(f"Unrecognized keyword arguments passed to Model: {kwargs}")
         Layer.__init__(self, name=name, trainable=trainable)
+        self._init_trainer()
         self._inputs_struct = _normalize_structure(inputs)
         self._outputs_struct = _normalize_structure(outputs)
         self._inputs = flatten_keras_tensors(self._inputs_struct)

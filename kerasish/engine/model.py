@@ -2,10 +2,11 @@
 
 from kerasish.engine.layer import Layer
 from kerasish.saving.serialization import keras_export
+from kerasish.training.trainer import Trainer
 
 
 @keras_export("keras")
-class Model(Layer):
+class Model(Trainer, Layer):
     """A trainable graph of layers, in any of Keras's three styles.
 
     Example:
@@ -40,6 +41,7 @@ class Model(Layer):
                 f"Unrecognized arguments passed to {type(self).__name__}.__init__: {args} {kwargs}"
             )
         super().__init__(trainable=trainable, name=name, dtype=dtype)
+        self._init_trainer()
 
     @property
     def layers(self):

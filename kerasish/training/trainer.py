@@ -1,0 +1,555 @@
+"""`compile`, `fit`, `evaluate`, `predict` over one pure, jitted step function.
+
+The training state is Keras 3's JAX state -- ``(trainable_variables,
+non_trainable_variables, optimizer_variables, metrics_variables)``, lists of arrays
+aligned with the model's variable lists -- so a ``train_step(self, state, data)``
+written for Keras 3 on JAX runs unchanged. The step is jitted once per input
+signature with the state donated; ``steps_per_execution=K`` runs K steps in one call
+with `lax.scan`; logs stay on the device until the progress bar or a callback reads them.
+"""
+
+import typing
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from kerasish.engine.scope import StateScope
+from kerasish.training.data_adapters import get_data_adapter, unpack_x_y_sample_weight
+
+
+class TrainState(typing.NamedTuple):
+    """Everything `fit` updates, as lists of arrays (a pytree that orbax saves as it is)."""
+
+    trainable_variables: list
+    non_trainable_variables: list
+    optimizer_variables: list
+    metrics_variables: list
+
+
+def _compact(x, y, sample_weight):
+    if y is None:
+        return (x,)
+    if sample_weight is None:
+        return (x, y)
+    return (x, y, sample_weight)
+
+
+def _stack(batches):
+    return jax.tree.map(lambda *leaves: np.stack(leaves), *batches)
+
+
+def _same_structure(a, b):
+    return jax.tree.structure(a) == jax.tree.structure(b) and all(
+        np.shape(x) == np.shape(y) for x, y in zip(jax.tree.leaves(a), jax.tree.leaves(b))
+    )
+
+
+class Trainer:
+    """The training half of `Model`: compile/fit/evaluate/predict and the step functions."""
+
+    def _init_trainer(self):
+        self.compiled = False
+        self.optimizer = None
+        self.loss = None
+        self.stop_training = False
+        self.history = None
+        self._compile_loss = None
+        self._compile_metrics = None
+        self._loss_tracker = None
+        self._losses_override = None
+        self.steps_per_execution = 1
+        self.run_eagerly = False
+        self.jit_compile = True
+        self._jitted = {}
+        self._compile_config = None
+
+    # -- compile -------------------------------------------------------------------------
+    def compile(
+        self,
+        optimizer="rmsprop",
+        loss=None,
+        loss_weights=None,
+        metrics=None,
+        weighted_metrics=None,
+        run_eagerly=False,
+        steps_per_execution=1,
+        jit_compile="auto",
+        auto_scale_loss=True,
+    ):
+        """Configures training: optimizer (name, instance or optax transform), loss(es), metrics."""
+        from kerasish import metrics as metrics_module
+        from kerasish import optimizers as optimizers_module
+        from kerasish.saving.serialization import serialize_keras_object
+        from kerasish.training import compile_utils
+
+        self.optimizer = optimizers_module.get(optimizer)
+        if auto_scale_loss and self.dtype_policy.compute_dtype == "float16" and not isinstance(
+            self.optimizer, optimizers_module.LossScaleOptimizer
+        ):
+            self.optimizer = optimizers_module.LossScaleOptimizer(self.optimizer)
+        self.loss = loss
+        output_names = self._output_names()
+        self._compile_loss = compile_utils.CompileLoss(loss, loss_weights, output_names) if loss is not None else None
+        self._compile_metrics = compile_utils.CompileMetrics(metrics, weighted_metrics, output_names)
+        self._loss_tracker = metrics_module.Mean(name="loss")
+        if steps_per_execution < 1:
+            raise ValueError(f"`steps_per_execution` must be >= 1. Received: {steps_per_execution}")
+        self.steps_per_execution = int(steps_per_execution)
+        self.run_eagerly = bool(run_eagerly)
+        self.jit_compile = jit_compile is not False and not run_eagerly
+        self._jitted = {}
+        self.compiled = True
+        self._compile_config = {
+            "optimizer": serialize_keras_object(self.optimizer) if hasattr(self.optimizer, "get_config") else None,
+            "loss": _serialize_maybe(loss),
+            "loss_weights": loss_weights,
+            "metrics": _serialize_maybe(metrics),
+            "weighted_metrics": _serialize_maybe(weighted_metrics),
+            "run_eagerly": run_eagerly,
+            "steps_per_execution": steps_per_execution,
+            "jit_compile": jit_compile,
+        }
+
+    def get_compile_config(self):
+        return self._compile_config if self.compiled else None
+
+    def compile_from_config(self, config):
+        from kerasish.saving.serialization import deserialize_keras_object
+
+        config = dict(config)
+        for key in ("optimizer", "loss", "metrics", "weighted_metrics"):
+            if isinstance(config.get(key), (dict, list)) and key != "metrics":
+                config[key] = deserialize_keras_object(config[key])
+        self.compile(**config)
+
+    def _output_names(self):
+        outputs = getattr(self, "outputs", None)
+        if outputs:
+            return [t._keras_history.operation.name for t in outputs]
+        return None
+
+    @property
+    def metrics(self):
+        """Loss tracker, per-output loss trackers, compiled metrics, then sublayer metrics."""
+        found = []
+        if self.compiled:
+            found.append(self._loss_tracker)
+            if self._compile_loss is not None:
+                found.extend(self._compile_loss.metrics)
+            found.extend(self._compile_metrics.metrics)
+        return found
+
+    @property
+    def metrics_names(self):
+        return [m.name for m in self.metrics]
+
+    @property
+    def metrics_variables(self):
+        return [v for metric in self.metrics for v in metric.variables]
+
+    def reset_metrics(self):
+        for metric in self.metrics:
+            metric.reset_state()
+
+    # -- losses and metrics (Keras 3's overridable hooks) -------------------------------
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        """Compiled loss plus ``model.losses`` (regularizers, ``add_loss``)."""
+        total = 0.0
+        if self._compile_loss is not None and y is not None:
+            total = self._compile_loss(y, y_pred, sample_weight)
+        extra = self._losses_override if self._losses_override is not None else self.losses
+        for value in extra:
+            total = total + jnp.asarray(value, jnp.float32)
+        return jnp.asarray(total, jnp.float32)
+
+    def stateless_compute_loss(self, trainable_variables, non_trainable_variables, metrics_variables,
+                               x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        variables = self.trainable_variables + self.non_trainable_variables + self.metrics_variables
+        values = list(trainable_variables) + list(non_trainable_variables) + list(metrics_variables)
+        with StateScope({id(v): x for v, x in zip(variables, values)}) as scope:
+            loss = self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=training)
+
+        def current(variable_list):
+            return [scope.values[id(v)] for v in variable_list]
+
+        return loss, (current(self.trainable_variables), current(self.non_trainable_variables),
+                      current(self.metrics_variables))
+
+    def compute_metrics(self, x, y, y_pred, sample_weight=None):
+        if y is not None:
+            self._compile_metrics.update_state(y, y_pred, sample_weight)
+        return self.get_metrics_result()
+
+    def get_metrics_result(self):
+        logs = {}
+        for metric in self.metrics:
+            result = metric.result()
+            if isinstance(result, dict):
+                logs.update(result)
+            else:
+                logs[metric.name] = result
+        return logs
+
+    # -- step functions (Keras 3 JAX form) ----------------------------------------------
+    def compute_loss_and_updates(self, trainable_variables, non_trainable_variables, metrics_variables,
+                                 x, y, sample_weight, training=False, optimizer_variables=None):
+        y_pred, non_trainable_variables, losses = self.stateless_call(
+            trainable_variables, non_trainable_variables, x, return_losses=True, training=training
+        )
+        self._losses_override = losses
+        try:
+            loss, (trainable_variables, non_trainable_variables, metrics_variables) = self.stateless_compute_loss(
+                trainable_variables, non_trainable_variables, metrics_variables,
+                x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=training,
+            )
+        finally:
+            self._losses_override = None
+        unscaled_loss = loss
+        if training and optimizer_variables is not None and hasattr(self.optimizer, "scale_loss"):
+            with StateScope({id(v): x for v, x in zip(self.optimizer.variables, optimizer_variables)}):
+                loss = self.optimizer.scale_loss(loss)
+        return loss, (unscaled_loss, y_pred, non_trainable_variables, metrics_variables)
+
+    def _update_metrics_variables(self, metrics_variables, unscaled_loss, x, y, y_pred, sample_weight):
+        with StateScope({id(v): x for v, x in zip(self.metrics_variables, metrics_variables)}) as scope:
+            batch_size = jnp.shape(jax.tree.leaves(x)[0])[0]
+            self._loss_tracker.update_state(unscaled_loss, sample_weight=batch_size)
+            logs = self.compute_metrics(x, y, y_pred, sample_weight)
+        return logs, [scope.values[id(v)] for v in self.metrics_variables]
+
+    def train_step(self, state, data):
+        trainable_variables, non_trainable_variables, optimizer_variables, metrics_variables = state
+        x, y, sample_weight = unpack_x_y_sample_weight(data)
+        grad_fn = jax.value_and_grad(self.compute_loss_and_updates, has_aux=True)
+        (_, aux), grads = grad_fn(
+            trainable_variables, non_trainable_variables, metrics_variables, x, y, sample_weight,
+            training=True, optimizer_variables=optimizer_variables,
+        )
+        unscaled_loss, y_pred, non_trainable_variables, metrics_variables = aux
+        trainable_variables, optimizer_variables = self.optimizer.stateless_apply(
+            optimizer_variables, grads, trainable_variables
+        )
+        logs, metrics_variables = self._update_metrics_variables(
+            metrics_variables, unscaled_loss, x, y, y_pred, sample_weight
+        )
+        return logs, TrainState(trainable_variables, non_trainable_variables, optimizer_variables, metrics_variables)
+
+    def test_step(self, state, data):
+        trainable_variables, non_trainable_variables, metrics_variables = state
+        x, y, sample_weight = unpack_x_y_sample_weight(data)
+        _, aux = self.compute_loss_and_updates(
+            trainable_variables, non_trainable_variables, metrics_variables, x, y, sample_weight, training=False
+        )
+        unscaled_loss, y_pred, non_trainable_variables, metrics_variables = aux
+        logs, metrics_variables = self._update_metrics_variables(
+            metrics_variables, unscaled_loss, x, y, y_pred, sample_weight
+        )
+        return logs, (trainable_variables, non_trainable_variables, metrics_variables)
+
+    def predict_step(self, state, data):
+        trainable_variables, non_trainable_variables = state
+        x, _, _ = unpack_x_y_sample_weight(data)
+        return self.stateless_call(trainable_variables, non_trainable_variables, x, training=False)
+
+    # -- jitted functions -----------------------------------------------------------------
+    def _function(self, kind, multi_step=False):
+        key = (kind, multi_step)
+        if key in self._jitted:
+            return self._jitted[key]
+        step = {"train": self.train_step, "test": self.test_step, "predict": self.predict_step}[kind]
+        if multi_step:
+            def function(state, stacked):
+                def body(carry, data):
+                    outputs, carry = step(carry, data)
+                    return carry, outputs
+
+                state, outputs = jax.lax.scan(body, state, stacked)
+                if kind != "predict":
+                    outputs = jax.tree.map(lambda value: value[-1], outputs)
+                return outputs, state
+        else:
+            def function(state, data):
+                return step(state, data)
+
+        if self.jit_compile and not self.run_eagerly:
+            function = jax.jit(function, donate_argnums=(0,) if kind == "train" else ())
+        self._jitted[key] = function
+        return function
+
+    # -- state ---------------------------------------------------------------------------
+    def _symbolic_build(self, data):
+        """Builds the model, optimizer, loss and metrics from the first batch's shapes."""
+        x, y, sample_weight = unpack_x_y_sample_weight(data)
+        if not self.built:
+            self(jax.tree.map(jnp.asarray, x))
+        needs_metrics = self.compiled and y is not None and (
+            (self._compile_loss is not None and not self._compile_loss.built) or not self._compile_metrics.built
+        )
+        if needs_metrics:
+            y_pred = jax.eval_shape(lambda inputs: self.stateless_call(
+                [v.value for v in self.trainable_variables],
+                [v.value for v in self.non_trainable_variables], inputs, training=False)[0], x)
+            if self._compile_loss is not None and not self._compile_loss.built:
+                self._compile_loss.build(y, y_pred)
+            if not self._compile_metrics.built:
+                self._compile_metrics.build(y, y_pred)
+        if self.optimizer is not None and not getattr(self.optimizer, "built", False):
+            self.optimizer.build(self.trainable_variables)
+
+    def _state(self, kind):
+        trainable = [v.value for v in self.trainable_variables]
+        non_trainable = [v.value for v in self.non_trainable_variables]
+        if kind == "predict":
+            return (trainable, non_trainable)
+        metrics = [v.value for v in self.metrics_variables]
+        if kind == "test":
+            return (trainable, non_trainable, metrics)
+        return TrainState(trainable, non_trainable, [v.value for v in self.optimizer.variables], metrics)
+
+    def _write_back(self, state, kind):
+        pairs = [(self.trainable_variables, state[0]), (self.non_trainable_variables, state[1])]
+        if kind == "train":
+            pairs += [(self.optimizer.variables, state[2]), (self.metrics_variables, state[3])]
+        elif kind == "test":
+            pairs.append((self.metrics_variables, state[2]))
+        for variables, values in pairs:
+            for variable, value in zip(variables, values):
+                variable._value = value
+
+    def _reset_metric_values(self, state, kind):
+        self.reset_metrics()
+        fresh = [v.value for v in self.metrics_variables]
+        if kind == "train":
+            return state._replace(metrics_variables=fresh)
+        return (state[0], state[1], fresh)
+
+    def _assert_compiled(self):
+        if not self.compiled:
+            raise ValueError("You must call `compile()` before using the model.")
+
+    # -- running over data ----------------------------------------------------------------
+    def _run_epoch(self, kind, adapter, state, callbacks, epoch_seed=0):
+        """Runs the step over one pass of ``adapter``; returns ``(state, last_logs, outputs)``."""
+        hooks = callbacks.wants_batch_hooks(kind) or any(
+            type(c).__name__ == "ProgbarLogger" and c.verbose for c in callbacks.callbacks
+        )
+        begin = getattr(callbacks, f"on_{kind}_batch_begin")
+        end = getattr(callbacks, f"on_{kind}_batch_end")
+        logs, outputs, step_index = None, [], 0
+        pending = []
+
+        def run(batches):
+            nonlocal state, logs, step_index
+            first_step = step_index
+            if hooks:
+                begin(first_step)
+            if len(batches) == 1:
+                result, state = self._function(kind)(state, batches[0])
+            else:
+                result, state = self._function(kind, multi_step=True)(state, _stack(batches))
+            step_index += len(batches)
+            if kind == "predict":
+                outputs.append((result, len(batches) > 1))
+                if hooks:
+                    end(step_index - 1, {"outputs": result})
+            else:
+                logs = result
+                if hooks:
+                    end(step_index - 1, logs)
+
+        for batch in adapter.batches(epoch_seed):
+            data = _compact(*batch) if kind != "predict" else (batch[0],)
+            if self.steps_per_execution > 1 and pending and not _same_structure(pending[0], data):
+                for item in pending:
+                    run([item])
+                pending = []
+            pending.append(data)
+            if len(pending) == self.steps_per_execution:
+                run(pending)
+                pending = []
+            if kind == "train" and self.stop_training:
+                break
+        for item in pending:
+            run([item])
+        return state, logs, outputs, step_index
+
+    def fit(
+        self,
+        x=None,
+        y=None,
+        batch_size=None,
+        epochs=1,
+        verbose="auto",
+        callbacks=None,
+        validation_split=0.0,
+        validation_data=None,
+        shuffle=True,
+        class_weight=None,
+        sample_weight=None,
+        initial_epoch=0,
+        steps_per_epoch=None,
+        validation_steps=None,
+        validation_batch_size=None,
+        validation_freq=1,
+    ):
+        """Trains for ``epochs`` passes over the data; returns a `History`."""
+        from kerasish.callbacks import CallbackList
+
+        self._assert_compiled()
+        if validation_split and validation_data is None:
+            adapter = get_data_adapter(x, y, sample_weight, batch_size)
+            if not hasattr(adapter, "split"):
+                raise ValueError(
+                    "`validation_split` is only supported for arrays, not for generators or datasets."
+                )
+            (x, y, sample_weight), validation_data = adapter.split(validation_split)
+        adapter = get_data_adapter(x, y, sample_weight, batch_size, steps_per_epoch, shuffle, class_weight)
+        validation_adapter = None
+        if validation_data is not None:
+            val_x, val_y, val_weight = unpack_x_y_sample_weight(validation_data)
+            validation_adapter = get_data_adapter(
+                val_x, val_y, val_weight, validation_batch_size or batch_size, validation_steps
+            )
+        verbose = 1 if verbose == "auto" else verbose
+        callbacks = callbacks if isinstance(callbacks, CallbackList) else CallbackList(
+            callbacks, add_history=True, add_progbar=verbose != 0, model=self,
+            verbose=verbose, epochs=epochs, steps=adapter.num_batches,
+        )
+        self.stop_training = False
+        first_batch = next(iter(adapter.batches(0)), None)
+        if first_batch is None:
+            raise ValueError("Unable to run `fit`: the training data is empty.")
+        self._symbolic_build(_compact(*first_batch))
+        state = self._state("train")
+        callbacks.on_train_begin()
+        epoch_logs = {}
+        for epoch in range(initial_epoch, epochs):
+            self.reset_metrics()
+            state = self._reset_metric_values(state, "train")
+            callbacks.on_epoch_begin(epoch)
+            state, logs, _, _ = self._run_epoch("train", adapter, state, callbacks, epoch_seed=epoch)
+            self._write_back(state, "train")
+            epoch_logs = _host_logs(logs) if logs is not None else {}
+            if validation_adapter is not None and _should_validate(epoch, validation_freq):
+                val_logs = self._evaluate_adapter(validation_adapter, CallbackList(model=self), training=True)
+                epoch_logs.update({f"val_{k}": v for k, v in val_logs.items()})
+            callbacks.on_epoch_end(epoch, epoch_logs)
+            state = self._state("train")
+            if self.stop_training:
+                break
+        callbacks.on_train_end(logs=epoch_logs)
+        return self.history
+
+    def _evaluate_adapter(self, adapter, callbacks, training=False):
+        first_batch = next(iter(adapter.batches(0)), None)
+        if first_batch is None:
+            raise ValueError("Unable to run `evaluate`: the data is empty.")
+        self._symbolic_build(_compact(*first_batch))
+        state = self._reset_metric_values(self._state("test"), "test")
+        callbacks.on_test_begin()
+        state, logs, _, _ = self._run_epoch("test", adapter, state, callbacks)
+        self._write_back(state, "test")
+        host_logs = _host_logs(logs)
+        callbacks.on_test_end(host_logs)
+        return host_logs
+
+    def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None, steps=None,
+                 callbacks=None, return_dict=False, **kwargs):
+        """Loss and metrics on the data; a dict with ``return_dict``, else Keras's list/scalar."""
+        from kerasish.callbacks import CallbackList
+
+        self._assert_compiled()
+        if kwargs:
+            raise ValueError(f"Arguments not recognized: {kwargs}")
+        adapter = get_data_adapter(x, y, sample_weight, batch_size, steps)
+        verbose = 1 if verbose == "auto" else verbose
+        callbacks = callbacks if isinstance(callbacks, CallbackList) else CallbackList(
+            callbacks, add_progbar=verbose != 0, model=self, verbose=verbose, epochs=1, steps=adapter.num_batches
+        )
+        logs = self._evaluate_adapter(adapter, callbacks)
+        return logs if return_dict else self._flatten_logs(logs)
+
+    def _flatten_logs(self, logs):
+        ordered = [logs[name] for name in self.metrics_names if name in logs]
+        ordered += [value for name, value in logs.items() if name not in self.metrics_names]
+        return ordered[0] if len(ordered) == 1 else ordered
+
+    def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
+        """Outputs for every input batch, concatenated on the host as numpy arrays."""
+        from kerasish.callbacks import CallbackList
+
+        adapter = get_data_adapter(x, batch_size=batch_size, steps=steps)
+        verbose = 1 if verbose == "auto" else verbose
+        callbacks = callbacks if isinstance(callbacks, CallbackList) else CallbackList(
+            callbacks, add_progbar=verbose != 0, model=self, verbose=verbose, epochs=1, steps=adapter.num_batches
+        )
+        if not self.built:
+            first_batch = next(iter(adapter.batches(0)), None)
+            self._symbolic_build((first_batch[0],))
+        callbacks.on_predict_begin()
+        _, _, outputs, _ = self._run_epoch("predict", adapter, self._state("predict"), callbacks)
+        callbacks.on_predict_end()
+        if not outputs:
+            raise ValueError("Unable to run `predict`: the data is empty.")
+        chunks = []
+        for result, stacked in outputs:
+            host = jax.device_get(result)
+            chunks.append(jax.tree.map(lambda a: a.reshape(-1, *a.shape[2:]), host) if stacked else host)
+        return jax.tree.map(lambda *parts: np.concatenate(parts, axis=0), *chunks)
+
+    # -- single batches ------------------------------------------------------------------
+    def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
+        self._assert_compiled()
+        adapter = get_data_adapter(x, y, sample_weight, batch_size=_num_rows(x), class_weight=class_weight)
+        (batch,) = list(adapter.batches(0))
+        data = _compact(*batch)
+        self._symbolic_build(data)
+        logs, state = self._function("train")(self._state("train"), data)
+        self._write_back(state, "train")
+        logs = _host_logs(logs)
+        return logs if return_dict else self._flatten_logs(logs)
+
+    def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
+        self._assert_compiled()
+        data = _compact(x, y, sample_weight)
+        self._symbolic_build(data)
+        state = self._reset_metric_values(self._state("test"), "test")
+        logs, state = self._function("test")(state, jax.tree.map(np.asarray, data))
+        self._write_back(state, "test")
+        logs = _host_logs(logs)
+        return logs if return_dict else self._flatten_logs(logs)
+
+    def predict_on_batch(self, x):
+        if not self.built:
+            self._symbolic_build((x,))
+        outputs, _ = self._function("predict")(self._state("predict"), (jax.tree.map(np.asarray, x),))
+        return jax.tree.map(np.asarray, outputs)
+
+
+def _host_logs(logs):
+    """Device scalars -> Python floats (once per epoch, or when a callback reads them)."""
+    return {name: float(np.asarray(value)) if np.ndim(value) == 0 else np.asarray(value)
+            for name, value in jax.device_get(logs).items()}
+
+
+def _num_rows(x):
+    return int(np.shape(jax.tree.leaves(x)[0])[0])
+
+
+def _should_validate(epoch, validation_freq):
+    if isinstance(validation_freq, int):
+        return (epoch + 1) % validation_freq == 0
+    return epoch + 1 in validation_freq
+
+
+def _serialize_maybe(value):
+    from kerasish.saving.serialization import serialize_keras_object
+
+    try:
+        return serialize_keras_object(value)
+    except TypeError:
+        return None
+
+
+__all__ = ["Trainer", "TrainState"]
