@@ -66,7 +66,7 @@ def lookup(tree, key, tree_name, owner):
         if not isinstance(node, dict) or part not in node:
             raise KeyError(
                 f"`{tree_name}` passed to '{owner.name}' has no entry '{key}'. Pass the pytrees "
-                "that `init` returned (after changing `trainable`, call `init` again)."
+                "that `init` returned for this model."
             )
         node = node[part]
     return node
@@ -149,10 +149,12 @@ def _values_from_trees(layer, params, state):
     trainable_ids = {id(v) for v in layer.trainable_variables}
     values = {}
     for key, variable in keyed_variables(layer):
-        if id(variable) in trainable_ids:
-            values[id(variable)] = lookup(params, key, "params", layer)
-        else:
-            values[id(variable)] = lookup(state, key, "state", layer)
+        # A variable frozen or unfrozen since `init` is still found in the other tree.
+        first, second = (params, state) if id(variable) in trainable_ids else (state, params)
+        try:
+            values[id(variable)] = lookup(first, key, "params" if first is params else "state", layer)
+        except KeyError:
+            values[id(variable)] = lookup(second, key, "params" if second is params else "state", layer)
     return values
 
 

@@ -166,9 +166,9 @@ def resolve_class(config, custom_objects=None, module_objects=None):
     module = config.get("module")
     if module in _BUILTINS and class_name in _BUILTINS[module]:
         return _BUILTINS[module][class_name]
-    for table in _BUILTINS.values():
-        if class_name in table:
-            return table[class_name]
+    found = _find_builtin(class_name)
+    if found is not None:
+        return found
     raise TypeError(
         f"Could not locate class '{class_name}'. Make sure custom classes are decorated with "
         "`@keras.saving.register_keras_serializable()` or passed in `custom_objects`. "
@@ -186,6 +186,8 @@ def deserialize_keras_object(config, custom_objects=None, safe_mode=True, module
         return config
     if isinstance(config, str):
         found = get_registered_object(config, custom_objects, module_objects)
+        if found is None:
+            found = _find_builtin(config)
         if found is None:
             raise ValueError(f"Could not interpret serialized object: '{config}'")
         return found
@@ -220,6 +222,14 @@ def deserialize_keras_object(config, custom_objects=None, safe_mode=True, module
     if build_config and hasattr(obj, "build_from_config") and not getattr(obj, "built", True):
         obj.build_from_config(build_config)
     return obj
+
+
+def _find_builtin(name):
+    """A built-in object by name, searching every public module (the registry is closed)."""
+    for table in _BUILTINS.values():
+        if name in table:
+            return table[name]
+    return None
 
 
 def _accepts(function, argument):
