@@ -22,17 +22,21 @@ class Model(Trainer, Layer):
     """
 
     def __new__(cls, *args, **kwargs):
-        if cls is Model and (len(args) >= 2 or ("inputs" in kwargs and "outputs" in kwargs) or (
-            len(args) == 1 and "outputs" in kwargs
-        )):
+        if cls is Model and _functional_arguments(args, kwargs):
             from kerasish.engine.functional import Functional
 
             return Functional.__new__(Functional)
         return super().__new__(cls)
 
     def __init__(self, *args, **kwargs):
-        if type(self) is Model and (args or "inputs" in kwargs):
-            raise TypeError("Model(inputs, outputs) builds a functional model; pass both.")
+        if _functional_arguments(args, kwargs):
+            # `class Custom(keras.Model)` built as `Custom(inputs, outputs)`: a functional
+            # model with the subclass's overrides (e.g. `train_step`), as in Keras.
+            from kerasish.engine.functional import Functional
+
+            _inject_functional(type(self))
+            Functional.__init__(self, *args, **kwargs)
+            return
         trainable = kwargs.pop("trainable", True)
         name = kwargs.pop("name", None)
         dtype = kwargs.pop("dtype", None)
@@ -88,3 +92,19 @@ class Model(Trainer, Layer):
         if "layers" in config and "input_layers" in config and "output_layers" in config:
             return functional_from_config(Functional if cls is Model else cls, config, custom_objects, safe_mode)
         return cls(**config)
+
+
+def _functional_arguments(args, kwargs):
+    return len(args) >= 2 or ("inputs" in kwargs and "outputs" in kwargs) or (len(args) == 1 and "outputs" in kwargs)
+
+
+def _inject_functional(cls):
+    """Rebases ``cls`` so that `Functional` stands where `Model` was among its ancestors."""
+    from kerasish.engine.functional import Functional
+
+    if cls is Model:
+        return Functional
+    if cls is object or issubclass(cls, Functional):
+        return cls
+    cls.__bases__ = tuple(_inject_functional(base) for base in cls.__bases__)
+    return cls
