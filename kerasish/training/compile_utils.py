@@ -158,9 +158,11 @@ def resolve_metric(identifier, y_true, y_pred):
             )
         return cls(name=identifier)
     metric = metrics_module.get(identifier)
-    if isinstance(metric, metrics_module.Metric):
-        return metric
-    return metrics_module.MeanMetricWrapper(metric, name=getattr(metric, "__name__", None))
+    if not isinstance(metric, metrics_module.Metric):
+        metric = metrics_module.MeanMetricWrapper(metric, name=getattr(metric, "__name__", None))
+    if isinstance(identifier, str):
+        metric.name = identifier  # Keras logs a metric under the string the user wrote ("mae", "AUC")
+    return metric
 
 
 class CompileMetrics:
@@ -188,8 +190,6 @@ class CompileMetrics:
                     continue
                 for identifier in entry if isinstance(entry, (list, tuple)) else [entry]:
                     metric = resolve_metric(identifier, targets[index], named[index][1])
-                    if weighted and isinstance(identifier, str):
-                        metric.name = f"weighted_{metric.name}"
                     if prefix:
                         metric.name = f"{names[index]}_{metric.name}"
                     self.per_output.append((index, metric, weighted))

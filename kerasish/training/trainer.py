@@ -252,12 +252,16 @@ class Trainer:
         x, _, _ = unpack_x_y_sample_weight(data)
         return self.stateless_call(trainable_variables, non_trainable_variables, x, training=False)
 
+    def _predict_state_step(self, state, data):
+        outputs, non_trainable_variables = self.predict_step(state, data)
+        return outputs, (state[0], non_trainable_variables)
+
     # -- jitted functions -----------------------------------------------------------------
     def _function(self, kind, multi_step=False):
         key = (kind, multi_step)
         if key in self._jitted:
             return self._jitted[key]
-        step = {"train": self.train_step, "test": self.test_step, "predict": self.predict_step}[kind]
+        step = {"train": self.train_step, "test": self.test_step, "predict": self._predict_state_step}[kind]
         if multi_step:
             def function(state, stacked):
                 def body(carry, data):
@@ -305,7 +309,7 @@ class Trainer:
         metrics = [v.value for v in self.metrics_variables]
         if kind == "test":
             return (trainable, non_trainable, metrics)
-        return TrainState(trainable, non_trainable, [v.value for v in self.optimizer.variables], metrics)
+        return _unaliased(TrainState(trainable, non_trainable, [v.value for v in self.optimizer.variables], metrics))
 
     def _write_back(self, state, kind):
         pairs = [(self.trainable_variables, state[0]), (self.non_trainable_variables, state[1])]
@@ -525,6 +529,19 @@ class Trainer:
             self._symbolic_build((x,))
         outputs, _ = self._function("predict")(self._state("predict"), (jax.tree.map(np.asarray, x),))
         return jax.tree.map(np.asarray, outputs)
+
+
+def _unaliased(state):
+    """Copies any buffer that appears twice: a donated state may not hold one buffer twice."""
+    seen = set()
+
+    def fresh(value):
+        if id(value) in seen:
+            return jnp.copy(value)
+        seen.add(id(value))
+        return value
+
+    return jax.tree.map(fresh, state)
 
 
 def _host_logs(logs):
