@@ -581,8 +581,9 @@ class Layer(Operation):
         assert_input_compatibility(self.input_spec, first, self.name)
         self._maybe_build(args, kwargs)
         if type(self).compute_output_spec is not Layer.compute_output_spec:
-            assert_input_compatibility(self.input_spec, first, self.name)
             outputs = self.compute_output_spec(*args, **kwargs)
+            if self.supports_masking:
+                self._attach_symbolic_masks(first, outputs, kwargs.get("mask"))
         else:
             outputs, masks = infer_output_spec(
                 lambda *a, **k: self._call_built(a, k), args, kwargs, propagate_masks=True
@@ -592,6 +593,17 @@ class Layer(Operation):
                     output._keras_mask = mask
         Node(self, args, kwargs, outputs)
         return outputs
+
+    def _attach_symbolic_masks(self, first, outputs, mask):
+        """Output masks for a layer whose outputs come from its own ``compute_output_spec``."""
+        if mask is None and first is not None:
+            mask = jax.tree.map(lambda t: getattr(t, "_keras_mask", None), first, is_leaf=is_keras_tensor)
+        if all(m is None for m in _leaves_with_none(mask)):
+            return
+        masks = infer_output_spec(lambda x, m: self.compute_mask(x, m), (first, mask), {})
+        for output, output_mask in zip(jax.tree.leaves(outputs, is_leaf=is_keras_tensor), _leaves_with_none(masks)):
+            if isinstance(output_mask, KerasTensor):
+                output._keras_mask = output_mask
 
     def call(self, *args, **kwargs):
         raise NotImplementedError(

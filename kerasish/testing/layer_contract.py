@@ -105,7 +105,11 @@ def run_layer_test(
         got = jax.tree.map(lambda t: t.shape, symbolic_outputs, is_leaf=lambda t: hasattr(t, "_keras_history"))
         assert got == expected_symbolic, f"symbolic output shape {got} != {expected_symbolic}"
 
-    # 3. Eager call, weights.
+    # 3. Eager call, weights. The values before the call are kept for step 4: a training call
+    # may update state (BatchNormalization statistics) that the call's own outputs did not see.
+    if not layer.built:
+        layer(_keras_tensors(_symbolic_shape(input_shape), input_dtype), **call_kwargs)
+    values = {id(v): v.value for v in layer.variables}
     eager_outputs = layer(input_data, training=training, **call_kwargs) if _accepts_training(layer) else layer(
         input_data, **call_kwargs
     )
@@ -130,7 +134,6 @@ def run_layer_test(
     # 4. Pure apply under jit equals the eager call; grad and vmap work.
     from kerasish.engine import pure
 
-    values = {id(v): v.value for v in layer.variables}
     params, state = pure.split_values(layer, values)
     apply = jax.jit(lambda p, s, x: layer.apply(p, s, x, training=training, **call_kwargs))
     pure_outputs, _ = apply(params, state, input_data)
@@ -142,7 +145,7 @@ def run_layer_test(
             outputs, _ = layer.apply(p, state, input_data, training=training, **call_kwargs)
             return sum(jnp.sum(jnp.asarray(o, jnp.float32) ** 2) for o in jax.tree.leaves(outputs))
 
-        grads = jax.grad(loss)(params)
+        grads = jax.jit(jax.grad(loss))(params)
         assert all(bool(jnp.all(jnp.isfinite(g))) for g in jax.tree.leaves(grads)), "non-finite gradients"
 
     if not isinstance(input_data, dict):

@@ -119,18 +119,20 @@ class ArrayAdapter:
         return math.ceil(self.num_samples / self.batch_size)
 
     def batches(self, epoch_seed=0):
-        indices = np.arange(self.num_samples)
+        data = (self.x, self.y, self.sample_weight)
         rng = np.random.default_rng(epoch_seed)
         if self.shuffle is True:
-            rng.shuffle(indices)
+            # One gather per epoch; batches are then views, not per-batch copies.
+            data = _take(data, rng.permutation(self.num_samples))
         starts = list(range(0, self.num_samples, self.batch_size))
         if self.shuffle == "batch":
             rng.shuffle(starts)
         if self._steps is not None:
             starts = list(itertools.islice(itertools.cycle(starts), self._steps))
+        leaves, treedef = jax.tree.flatten(data)
         for start in starts:
-            index = indices[start : start + self.batch_size]
-            yield _take(self.x, index), _take(self.y, index), _take(self.sample_weight, index)
+            window = slice(start, start + self.batch_size)
+            yield jax.tree.unflatten(treedef, [leaf[window] for leaf in leaves])
 
     def split(self, validation_split):
         """Keras's ``validation_split``: the *last* fraction of the samples, before shuffling."""

@@ -342,14 +342,14 @@ class Trainer:
         end = getattr(callbacks, f"on_{kind}_batch_end")
         logs, outputs, step_index = None, [], 0
         pending = []
+        single_step = self._function(kind)
 
         def run(batches):
             nonlocal state, logs, step_index
-            first_step = step_index
             if hooks:
-                begin(first_step)
+                begin(step_index)
             if len(batches) == 1:
-                result, state = self._function(kind)(state, batches[0])
+                result, state = single_step(state, batches[0])
             else:
                 result, state = self._function(kind, multi_step=True)(state, _stack(batches))
             step_index += len(batches)

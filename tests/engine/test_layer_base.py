@@ -128,3 +128,23 @@ def test_mixed_precision_policy_computes_in_bfloat16_with_float32_weights():
     assert out.dtype == jnp.bfloat16
     assert dense.kernel.dtype == "float32"
     assert dense.compute_dtype == "bfloat16" and dense.variable_dtype == "float32"
+
+
+def test_mask_survives_a_layer_with_its_own_compute_output_spec():
+    from kerasish.engine.keras_tensor import KerasTensor
+
+    class PassThrough(layers.Layer):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.supports_masking = True
+
+        def call(self, x):
+            return x
+
+        def compute_output_spec(self, x):
+            return KerasTensor(x.shape, dtype=x.dtype)
+
+    ids = keras.Input((4,), dtype="int32")
+    embedded = layers.Embedding(5, 3, mask_zero=True)(ids)
+    out = PassThrough()(embedded)
+    assert out._keras_mask is not None and out._keras_mask.shape == (None, 4)
