@@ -25,6 +25,10 @@ class Callback:
 
     @property
     def model(self):
+        # As Keras on JAX: a trainer that keeps its state off the variables mid-epoch offers
+        # `jax_state_sync()`, so that a callback reading the model (a checkpoint) sees it current.
+        if hasattr(self._model, "jax_state_sync"):
+            self._model.jax_state_sync()
         return self._model
 
     def on_batch_begin(self, batch, logs=None):

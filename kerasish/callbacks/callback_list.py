@@ -1,5 +1,6 @@
 """`CallbackList`: calls every callback's hook in order; skips batch hooks nobody overrides."""
 
+from kerasish.callbacks._logs import pythonify_logs
 from kerasish.callbacks.callback import Callback
 from kerasish.callbacks.history import History
 from kerasish.callbacks.progbar_logger import ProgbarLogger
@@ -45,27 +46,62 @@ class CallbackList(Callback):
         self.callbacks.append(callback)
 
     def wants_batch_hooks(self, mode):
-        """Whether any callback overrides a batch hook of ``mode`` ("train", "test", "predict")."""
+        """Whether any callback overrides a batch hook of ``mode`` ("train", "test", "predict").
+
+        A hook counts as overridden in a subclass or on the instance (`LambdaCallback`).
+        """
         return any(
-            getattr(type(callback), hook) is not getattr(Callback, hook)
-            for callback in self.callbacks
-            for hook in _BATCH_HOOKS[mode]
+            _overrides(callback, hook) for callback in self.callbacks for hook in _BATCH_HOOKS[mode]
         )
 
 
-def _hook(name):
-    def method(self, *args, **kwargs):
+def _overrides(callback, hook):
+    in_class = getattr(type(callback), hook) is not getattr(Callback, hook)
+    return in_class or hook in getattr(callback, "__dict__", {})
+
+
+def _batch_hook(name):
+    """Batch logs go through as they are: device arrays, read only by a callback that needs them."""
+
+    def method(self, batch, logs=None):
         for callback in self.callbacks:
-            getattr(callback, name)(*args, **kwargs)
+            getattr(callback, name)(batch, logs=logs)
+
+    method.__name__ = name
+    return method
+
+
+def _epoch_hook(name):
+    """As Keras: one dict of sorted, flattened Python values, shared by all callbacks in turn."""
+
+    def method(self, epoch, logs=None):
+        logs = pythonify_logs(logs)
+        for callback in self.callbacks:
+            getattr(callback, name)(epoch, logs)
+
+    method.__name__ = name
+    return method
+
+
+def _run_hook(name):
+    def method(self, logs=None):
+        logs = pythonify_logs(logs)
+        for callback in self.callbacks:
+            getattr(callback, name)(logs)
 
     method.__name__ = name
     return method
 
 
 for _name in (
-    "on_epoch_begin", "on_epoch_end", "on_train_batch_begin", "on_train_batch_end",
+    "on_batch_begin", "on_batch_end", "on_train_batch_begin", "on_train_batch_end",
     "on_test_batch_begin", "on_test_batch_end", "on_predict_batch_begin", "on_predict_batch_end",
+):
+    setattr(CallbackList, _name, _batch_hook(_name))
+for _name in ("on_epoch_begin", "on_epoch_end"):
+    setattr(CallbackList, _name, _epoch_hook(_name))
+for _name in (
     "on_train_begin", "on_train_end", "on_test_begin", "on_test_end", "on_predict_begin",
     "on_predict_end",
 ):
-    setattr(CallbackList, _name, _hook(_name))
+    setattr(CallbackList, _name, _run_hook(_name))

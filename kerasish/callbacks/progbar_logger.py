@@ -44,7 +44,7 @@ class ProgbarLogger(Callback):
 
     def on_train_batch_end(self, batch, logs=None):
         self.seen = batch + 1
-        self._bar().update(self.seen, list((logs or {}).items()), finalize=False)
+        self._bar().update(self.seen, sorted((logs or {}).items()), finalize=False)
 
     def on_test_begin(self, logs=None):
         if not getattr(self, "_training", False):
@@ -53,7 +53,7 @@ class ProgbarLogger(Callback):
     def on_test_batch_end(self, batch, logs=None):
         if not getattr(self, "_training", False):
             self.seen = batch + 1
-            self._bar().update(self.seen, list((logs or {}).items()), finalize=False)
+            self._bar().update(self.seen, sorted((logs or {}).items()), finalize=False)
 
     def on_predict_begin(self, logs=None):
         self._reset(self.params.get("steps") if self.params else None)

@@ -63,6 +63,8 @@ class Trainer:
         self.jit_compile = True
         self._jitted = {}
         self._compile_config = None
+        self._jax_state = None
+        self._jax_state_synced = True
 
     # -- compile -------------------------------------------------------------------------
     def compile(
@@ -311,7 +313,17 @@ class Trainer:
             return (trainable, non_trainable, metrics)
         return _unaliased(TrainState(trainable, non_trainable, [v.value for v in self.optimizer.variables], metrics))
 
+    def jax_state_sync(self):
+        """Copies the state of a running `fit` into the variables (a callback reads the model).
+
+        Copies, because the running state's buffers are donated to the next step."""
+        if getattr(self, "_jax_state", None) is None or self._jax_state_synced:
+            return
+        self._write_back(jax.tree.map(jnp.copy, self._jax_state), "train")
+        self._jax_state_synced = True
+
     def _write_back(self, state, kind):
+        self._jax_state = None
         pairs = [(self.trainable_variables, state[0]), (self.non_trainable_variables, state[1])]
         if kind == "train":
             pairs += [(self.optimizer.variables, state[2]), (self.metrics_variables, state[3])]
@@ -360,6 +372,8 @@ class Trainer:
             else:
                 logs = result
                 if hooks:
+                    if kind == "train":
+                        self._jax_state, self._jax_state_synced = state, False
                     end(step_index - 1, logs)
 
         for batch in adapter.batches(epoch_seed):
@@ -425,27 +439,25 @@ class Trainer:
         if first_batch is None:
             raise ValueError("Unable to run `fit`: the training data is empty.")
         self._symbolic_build(_compact(*first_batch))
-        state = self._state("train")
         callbacks.on_train_begin()
         epoch_logs = {}
         for epoch in range(initial_epoch, epochs):
-            self.reset_metrics()
-            state = self._reset_metric_values(state, "train")
             callbacks.on_epoch_begin(epoch)
+            # Read after the hook: a callback may have set the learning rate or the weights.
+            state = self._reset_metric_values(self._state("train"), "train")
             state, logs, _, _ = self._run_epoch("train", adapter, state, callbacks, epoch_seed=epoch)
             self._write_back(state, "train")
             epoch_logs = _host_logs(logs) if logs is not None else {}
             if validation_adapter is not None and _should_validate(epoch, validation_freq):
-                val_logs = self._evaluate_adapter(validation_adapter, CallbackList(model=self), training=True)
+                val_logs = self._evaluate_adapter(validation_adapter, callbacks)
                 epoch_logs.update({f"val_{k}": v for k, v in val_logs.items()})
             callbacks.on_epoch_end(epoch, epoch_logs)
-            state = self._state("train")
             if self.stop_training:
                 break
         callbacks.on_train_end(logs=epoch_logs)
         return self.history
 
-    def _evaluate_adapter(self, adapter, callbacks, training=False):
+    def _evaluate_adapter(self, adapter, callbacks):
         first_batch = next(iter(adapter.batches(0)), None)
         if first_batch is None:
             raise ValueError("Unable to run `evaluate`: the data is empty.")
