@@ -172,11 +172,11 @@ class IteratorAdapter:
         return None
 
     def _new_iterator(self):
-        if hasattr(self.source, "__getitem__") and hasattr(self.source, "__len__") and not isinstance(
-            self.source, (list, tuple)
-        ):
-            return (self.source[i] for i in range(len(self.source)))
-        return iter(self.source)
+        if hasattr(self.source, "on_epoch_begin"):
+            self.source.on_epoch_begin()
+        if hasattr(self.source, "__iter__"):
+            return iter(self.source)
+        return (self.source[i] for i in range(len(self.source)))
 
     def batches(self, epoch_seed=0):
         # A generator is consumed across epochs (Keras semantics with steps_per_epoch); a

@@ -181,3 +181,50 @@ def test_custom_train_step_in_keras_jax_form():
     y = x @ np.array([[1.0], [2.0], [3.0]], "float32")
     history = model.fit(x, y, epochs=5, verbose=0)
     assert history.history["loss"][-1] < history.history["loss"][0]
+
+
+def test_py_dataset_with_workers_trains_like_arrays():
+    x, y = _data(n=32)
+
+    class Batches(keras.utils.PyDataset):
+        def __len__(self):
+            return 4
+
+        def __getitem__(self, index):
+            return x[index * 8 : (index + 1) * 8], y[index * 8 : (index + 1) * 8]
+
+    from_arrays, _ = _pair()
+    from_dataset, _ = _pair()
+    from_dataset.set_weights(from_arrays.get_weights())
+    for model in (from_arrays, from_dataset):
+        model.compile("sgd", "sparse_categorical_crossentropy")
+    a = from_arrays.fit(x, y, batch_size=8, epochs=2, shuffle=False, verbose=0).history["loss"]
+    b = from_dataset.fit(Batches(workers=2), epochs=2, verbose=0).history["loss"]
+    np.testing.assert_allclose(a, b, rtol=1e-6)
+
+
+def test_ragged_last_batch_compiles_once_more_not_every_epoch():
+    x, y = _data(n=20)
+    model, _ = _pair()
+    model.compile("sgd", "sparse_categorical_crossentropy")
+    model.fit(x, y, batch_size=8, epochs=1, verbose=0)
+    train_function = model._function("train")
+    before = train_function._cache_size()
+    model.fit(x, y, batch_size=8, epochs=3, verbose=0)
+    assert train_function._cache_size() == before == 2
+
+
+def test_mixed_bfloat16_policy_trains_with_float32_variables():
+    keras.mixed_precision.set_global_policy("mixed_bfloat16")
+    try:
+        model = keras.Sequential([keras.Input((8,)), layers.Dense(16, activation="relu"), layers.Dense(3)])
+    finally:
+        keras.mixed_precision.set_global_policy(None)
+    assert model.layers[0].compute_dtype == "bfloat16"
+    assert all(w.dtype == "float32" for w in model.weights)
+    x, y = _data(n=32)
+    model.compile("adam", keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    history = model.fit(x, y, batch_size=8, epochs=3, verbose=0)
+    assert np.isfinite(history.history["loss"]).all()
+    assert history.history["loss"][-1] < history.history["loss"][0]
+    assert model.predict(x, verbose=0).dtype.name == "bfloat16"
