@@ -87,7 +87,7 @@ class CompileLoss:
         named = flatten_outputs(y_pred, self.output_names)
         self.names = [n for n, _ in named]
         configs = _match_config(self.loss_config, self.names, "loss")
-        self.losses = [None if c is None else losses_module.get(c) for c in configs]
+        self.losses = [None if c is None else _as_loss(losses_module.get(c)) for c in configs]
         if all(loss is None for loss in self.losses):
             raise ValueError("No loss to compute. Provide a `loss` argument in `compile()`.")
         weights = _match_config(self.loss_weights, self.names, "loss_weights") if self.loss_weights is not None else [
@@ -118,18 +118,16 @@ class CompileLoss:
             loss_fn = self.losses[index]
             if loss_fn is None:
                 continue
-            value = _call_loss(loss_fn, target, prediction, weight)
+            value = loss_fn(target, prediction, sample_weight=weight)
             if self.trackers:
                 self.trackers[index].update_state(value, sample_weight=_batch_size(prediction))
             total = total + self.weights[index] * value
         return total
 
 
-def _call_loss(loss_fn, y_true, y_pred, sample_weight):
-    if isinstance(loss_fn, losses_module.Loss):
-        return loss_fn(y_true, y_pred, sample_weight=sample_weight)
-    # A plain function returns per-sample values: reduce as Keras's LossFunctionWrapper does.
-    return losses_module.LossFunctionWrapper(loss_fn)(y_true, y_pred, sample_weight=sample_weight)
+def _as_loss(loss):
+    """A `Loss`; a plain function (per-sample values) is reduced as Keras's wrapper does."""
+    return loss if isinstance(loss, losses_module.Loss) else losses_module.LossFunctionWrapper(loss)
 
 
 def _batch_size(value):
