@@ -16,7 +16,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from kerasish import dtype_policies
-from kerasish.engine import naming
+from kerasish.engine import naming, structure
 from kerasish.engine.input_spec import InputSpec, assert_input_compatibility
 from kerasish.engine.keras_tensor import KerasTensor, any_symbolic, is_keras_tensor
 from kerasish.engine.masking import get_keras_mask, set_keras_mask
@@ -138,6 +138,8 @@ class Layer(Operation):
             tracked = self._trainable_variables if value.trainable else self._non_trainable_variables
             if all(value is not v for v in tracked):
                 tracked.append(value)
+        if isinstance(value, (Layer, Variable, list, tuple, dict)) or hasattr(value, "state"):
+            structure.changed()
         object.__setattr__(self, name, value)
 
     def __delattr__(self, name):
@@ -145,13 +147,29 @@ class Layer(Operation):
         if isinstance(value, Variable):
             for tracked in (self._trainable_variables, self._non_trainable_variables):
                 tracked[:] = [v for v in tracked if v is not value]
+        structure.changed()
         object.__delattr__(self, name)
 
-    _UNTRACKED = frozenset({"_inbound_nodes", "_outbound_nodes", "_call_signature", "input_spec"})
+    def _cached(self, key, compute):
+        """``compute()``, cached until the next structural change anywhere."""
+        cache = self.__dict__.get("_structure_cache")
+        if cache is None or cache[0] != structure.version():
+            cache = (structure.version(), {})
+            object.__setattr__(self, "_structure_cache", cache)
+        if key not in cache[1]:
+            cache[1][key] = compute()
+        return cache[1][key]
+
+    _UNTRACKED = frozenset(
+        {"_inbound_nodes", "_outbound_nodes", "_call_signature", "input_spec", "_structure_cache"}
+    )
 
     @property
     def _layers(self):
         """Direct sublayers, in the order they were assigned (attributes, lists and dicts)."""
+        return self._cached("layers", self._find_layers)
+
+    def _find_layers(self):
         found, seen = [], {id(self)}
 
         def visit(value):
@@ -208,30 +226,45 @@ class Layer(Operation):
     @property
     def variables(self):
         """All state: weights plus random seed states."""
-        own = self._trainable_variables + self._non_trainable_variables
-        own += [generator.state for generator in self._seed_generators]
-        return self._collect(own, "variables")
+
+        def collect():
+            own = self._trainable_variables + self._non_trainable_variables
+            own += [generator.state for generator in self._seed_generators]
+            return self._collect(own, "variables")
+
+        return list(self._cached("variables", collect))
 
     @property
     def weights(self):
         """Weights of this layer then of its sublayers, in creation order (as Keras orders them)."""
-        return self._collect(self._trainable_variables + self._non_trainable_variables, "weights")
+        return list(self._cached(
+            "weights", lambda: self._collect(self._trainable_variables + self._non_trainable_variables, "weights")
+        ))
+
+    def _split(self, key, source):
+        def compute():
+            everything = getattr(self, source)
+            if not self.trainable:
+                return [], everything
+            return [v for v in everything if v.trainable], [v for v in everything if not v.trainable]
+
+        return self._cached(key, compute)
 
     @property
     def trainable_weights(self):
-        return [v for v in self.weights if v.trainable] if self.trainable else []
+        return list(self._split("split_weights", "weights")[0])
 
     @property
     def non_trainable_weights(self):
-        return [v for v in self.weights if not v.trainable] if self.trainable else self.weights
+        return list(self._split("split_weights", "weights")[1])
 
     @property
     def trainable_variables(self):
-        return [v for v in self.variables if v.trainable] if self.trainable else []
+        return list(self._split("split_variables", "variables")[0])
 
     @property
     def non_trainable_variables(self):
-        return [v for v in self.variables if not v.trainable] if self.trainable else self.variables
+        return list(self._split("split_variables", "variables")[1])
 
     @property
     def trainable(self):
@@ -240,6 +273,7 @@ class Layer(Operation):
     @trainable.setter
     def trainable(self, value):
         value = bool(value)
+        structure.changed()
         self._trainable = value
         for variable in self._trainable_variables:
             variable.trainable = value

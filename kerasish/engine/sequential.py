@@ -1,6 +1,6 @@
 """`Sequential`: a plain stack of single-input, single-output layers."""
 
-from kerasish.engine import naming
+from kerasish.engine import naming, structure
 from kerasish.engine.input_layer import Input, InputLayer
 from kerasish.engine.layer import Layer
 from kerasish.engine.model import Model
@@ -48,6 +48,7 @@ class Sequential(Model):
         if not self._stack and not isinstance(layer, InputLayer) and layer._batch_input_shape is not None:
             self._stack.append(InputLayer(batch_shape=layer._batch_input_shape))
         self._stack.append(layer)
+        structure.changed()
         if rebuild:
             self._maybe_rebuild()
         else:
@@ -58,6 +59,7 @@ class Sequential(Model):
         if not self.layers:
             raise TypeError("There are no layers in the model.")
         layer = self._stack.pop()
+        structure.changed()
         self.built = False
         self._functional = None
         if rebuild:
@@ -91,6 +93,7 @@ class Sequential(Model):
                 raise ValueError(f"You must provide an `input_shape` argument to build {self.name}.")
             input_layer = InputLayer(batch_shape=(None, *tuple(input_shape)[1:]))
             self._stack.insert(0, input_layer)
+            structure.changed()
             inputs = input_layer.output
         from kerasish.engine.functional import Functional
 

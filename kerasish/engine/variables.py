@@ -11,7 +11,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from kerasish.backend.config import floatx
-from kerasish.engine import naming
+from kerasish.engine import naming, structure
 from kerasish.engine.scope import AutocastScope, InitScope, StateScope, in_symbolic_scope
 
 
@@ -61,6 +61,7 @@ class Variable:
         synchronization="auto",
         name=None,
     ):
+        structure.changed()
         name = name or naming.auto_name("variable")
         if not isinstance(name, str) or "/" in name:
             raise ValueError(
@@ -70,7 +71,7 @@ class Variable:
         self.name = name
         parent = naming.current_path()
         self.path = f"{parent}/{name}" if parent else name
-        self.trainable = bool(trainable)
+        self._trainable = bool(trainable)
         self.autocast = autocast
         self.aggregation = aggregation
         self.synchronization = synchronization
@@ -105,6 +106,15 @@ class Variable:
         if isinstance(value, Variable):
             value = value.value
         return jnp.asarray(value, dtype=self._dtype)
+
+    @property
+    def trainable(self):
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value):
+        structure.changed()
+        self._trainable = bool(value)
 
     # -- value access ------------------------------------------------------------------
     @property

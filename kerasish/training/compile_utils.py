@@ -4,6 +4,7 @@ Outputs are matched by position (lists) or by name (dicts, keyed by output names
 in Keras; log names follow Keras (``loss``, ``<output>_loss``, ``<output>_<metric>``).
 """
 
+import jax
 import jax.numpy as jnp
 import numpy as np
 
@@ -130,6 +131,10 @@ def _as_loss(loss):
     return loss if isinstance(loss, losses_module.Loss) else losses_module.LossFunctionWrapper(loss)
 
 
+def _spec(value):
+    return jax.ShapeDtypeStruct(np.shape(value), np.asarray(value).dtype if not hasattr(value, "dtype") else value.dtype)
+
+
 def _batch_size(value):
     return jnp.shape(value)[0] if jnp.ndim(value) else 1
 
@@ -188,6 +193,9 @@ class CompileMetrics:
                     continue
                 for identifier in entry if isinstance(entry, (list, tuple)) else [entry]:
                     metric = resolve_metric(identifier, targets[index], named[index][1])
+                    # Metrics sized by their first batch (F1Score, AUC multi-label) get their
+                    # variables now, before the state of the jitted step is gathered.
+                    metric.symbolic_build(_spec(targets[index]), named[index][1])
                     if prefix:
                         metric.name = f"{names[index]}_{metric.name}"
                     self.per_output.append((index, metric, weighted))
