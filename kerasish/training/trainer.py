@@ -260,28 +260,39 @@ class Trainer:
 
     # -- jitted functions -----------------------------------------------------------------
     def _function(self, kind, multi_step=False):
+        """The jitted step. Test and predict steps leave the trainable variables out of their
+        result: returning them would copy every weight on every call."""
         key = (kind, multi_step)
         if key in self._jitted:
             return self._jitted[key]
         step = {"train": self.train_step, "test": self.test_step, "predict": self._predict_state_step}[kind]
+        first_kept = 0 if kind == "train" else 1
         if multi_step:
             def function(state, stacked):
                 def body(carry, data):
                     outputs, carry = step(carry, data)
-                    return carry, outputs
+                    return tuple(carry), outputs
 
-                state, outputs = jax.lax.scan(body, state, stacked)
+                state, outputs = jax.lax.scan(body, tuple(state), stacked)
                 if kind != "predict":
                     outputs = jax.tree.map(lambda value: value[-1], outputs)
-                return outputs, state
+                return outputs, tuple(state)[first_kept:]
         else:
             def function(state, data):
-                return step(state, data)
+                outputs, state = step(state, data)
+                return outputs, tuple(state)[first_kept:]
 
         if self.jit_compile and not self.run_eagerly:
             function = jax.jit(function, donate_argnums=(0,) if kind == "train" else ())
         self._jitted[key] = function
         return function
+
+    def _step(self, kind, state, data, multi_step=False):
+        """Runs the jitted step; returns ``(outputs, state)`` with the full state."""
+        outputs, changed = self._function(kind, multi_step)(state, data)
+        if kind == "train":
+            return outputs, TrainState(*changed)
+        return outputs, (state[0], *changed)
 
     # -- state ---------------------------------------------------------------------------
     def _symbolic_build(self, data):
@@ -354,16 +365,14 @@ class Trainer:
         end = getattr(callbacks, f"on_{kind}_batch_end")
         logs, outputs, step_index = None, [], 0
         pending = []
-        single_step = self._function(kind)
-
         def run(batches):
             nonlocal state, logs, step_index
             if hooks:
                 begin(step_index)
             if len(batches) == 1:
-                result, state = single_step(state, batches[0])
+                result, state = self._step(kind, state, batches[0])
             else:
-                result, state = self._function(kind, multi_step=True)(state, _stack(batches))
+                result, state = self._step(kind, state, _stack(batches), multi_step=True)
             step_index += len(batches)
             if kind == "predict":
                 outputs.append((result, len(batches) > 1))
@@ -521,7 +530,7 @@ class Trainer:
         (batch,) = list(adapter.batches(0))
         data = _compact(*batch)
         self._symbolic_build(data)
-        logs, state = self._function("train")(self._state("train"), data)
+        logs, state = self._step("train", self._state("train"), data)
         self._write_back(state, "train")
         logs = _host_logs(logs)
         return logs if return_dict else self._flatten_logs(logs)
@@ -531,7 +540,7 @@ class Trainer:
         data = _compact(x, y, sample_weight)
         self._symbolic_build(data)
         state = self._reset_metric_values(self._state("test"), "test")
-        logs, state = self._function("test")(state, jax.tree.map(np.asarray, data))
+        logs, state = self._step("test", state, jax.tree.map(np.asarray, data))
         self._write_back(state, "test")
         logs = _host_logs(logs)
         return logs if return_dict else self._flatten_logs(logs)
@@ -539,7 +548,7 @@ class Trainer:
     def predict_on_batch(self, x):
         if not self.built:
             self._symbolic_build((x,))
-        outputs, _ = self._function("predict")(self._state("predict"), (jax.tree.map(np.asarray, x),))
+        outputs, _ = self._step("predict", self._state("predict"), (jax.tree.map(np.asarray, x),))
         return jax.tree.map(np.asarray, outputs)
 
 
