@@ -31,6 +31,8 @@ class Functional(Model):
     >>> model = kerasish.Model(x, y)
     """
 
+    jit_call = True
+
     def __init__(self, inputs, outputs, name=None, **kwargs):
         trainable = kwargs.pop("trainable", True)
         if kwargs:

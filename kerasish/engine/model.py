@@ -1,6 +1,13 @@
 """`Model`: a layer with model-level API (layers, summary); ``Model(inputs, outputs)`` is functional."""
 
+import jax
+import numpy as np
+
+from kerasish.engine import pure
+from kerasish.engine.keras_tensor import KerasTensor
 from kerasish.engine.layer import Layer
+from kerasish.engine.masking import set_keras_mask
+from kerasish.engine.scope import StateScope, in_symbolic_scope
 from kerasish.saving.serialization import keras_export
 from kerasish.training.trainer import Trainer
 
@@ -47,6 +54,49 @@ class Model(Trainer, Layer):
         super().__init__(trainable=trainable, name=name, dtype=dtype)
         self._init_trainer()
 
+    # Functional and Sequential models run `model(x)` as one compiled call (see `_jit_call`).
+    jit_call = False
+
+    def __call__(self, *args, **kwargs):
+        if self.jit_call and self.built and not self.run_eagerly:
+            compiled = self._jit_call(args, kwargs)
+            if compiled is not _NOT_APPLICABLE:
+                return compiled
+        return super().__call__(*args, **kwargs)
+
+    def _jit_call(self, args, kwargs):
+        """``model(x)`` on concrete arrays as one jitted pure call, its new state written back.
+
+        Keras runs such calls op by op; one compiled call is the same computation without the
+        per-op dispatch. Falls back (returns the sentinel) inside traces, scopes, symbolic calls
+        and for non-hashable keyword arguments."""
+        if StateScope.current() is not None or in_symbolic_scope():
+            return _NOT_APPLICABLE
+        leaves = jax.tree.leaves((args, kwargs))
+        if any(isinstance(leaf, (KerasTensor, jax.core.Tracer)) for leaf in leaves):
+            return _NOT_APPLICABLE
+        array_kwargs = {k: v for k, v in kwargs.items() if _is_array_tree(v)}
+        static = tuple(sorted((k, v) for k, v in kwargs.items() if k not in array_kwargs))
+        try:
+            hash(static)
+        except TypeError:
+            return _NOT_APPLICABLE
+        calls = self.__dict__.setdefault("_compiled_calls", {})
+        if static not in calls:
+            calls[static] = pure.compiled_call(self, static)
+        non_trainable = self.non_trainable_variables
+        (outputs, masks), new_values, losses = calls[static](
+            [v.value for v in self.trainable_variables], [v.value for v in non_trainable], args, array_kwargs
+        )
+        for variable, value in zip(non_trainable, new_values):
+            variable._value = value
+        self._clear_losses()
+        self._losses.extend(losses)
+        for output, mask in zip(jax.tree.leaves(outputs), jax.tree.leaves(masks, is_leaf=lambda m: m is None)):
+            if mask is not None:
+                set_keras_mask(output, mask)
+        return outputs
+
     @property
     def layers(self):
         return list(self._layers)
@@ -92,6 +142,14 @@ class Model(Trainer, Layer):
         if "layers" in config and "input_layers" in config and "output_layers" in config:
             return functional_from_config(Functional if cls is Model else cls, config, custom_objects, safe_mode)
         return cls(**config)
+
+
+_NOT_APPLICABLE = object()
+
+
+def _is_array_tree(value):
+    leaves = jax.tree.leaves(value)
+    return bool(leaves) and all(isinstance(leaf, (jax.Array, np.ndarray)) for leaf in leaves)
 
 
 def _functional_arguments(args, kwargs):

@@ -13,6 +13,7 @@ import jax
 import numpy as np
 
 from kerasish.engine.keras_tensor import KerasTensor
+from kerasish.engine.masking import get_keras_mask
 from kerasish.engine.scope import InitScope, StateScope
 
 
@@ -128,20 +129,40 @@ def _to_keras_tensor(spec):
     return KerasTensor(tuple(spec.shape), dtype=spec.dtype)
 
 
-def run_in_scope(layer, values_by_id, rng, function):
+def run_in_scope(layer, values_by_id, rng, function, include_penalties=True):
     """Runs ``function()`` with the layer's variables reading ``values_by_id``.
 
     Returns ``(result, values_after, losses)``: values_after maps every variable id to its
-    value after the call (assignments included); losses are those added during the call.
+    value after the call (assignments included); losses are those added during the call,
+    followed (with ``include_penalties``) by the weight regularization penalties.
     """
     with StateScope(values_by_id, rng) as scope:
         scope.losses = []
         result = function()
         losses = list(scope.losses)
-        for variable in layer.trainable_weights:
-            if variable.regularizer is not None:
-                losses.append(variable.regularizer(variable.value))
+        if include_penalties:
+            for variable in layer.trainable_weights:
+                if variable.regularizer is not None:
+                    losses.append(variable.regularizer(variable.value))
     return result, scope.values, losses
+
+
+def compiled_call(model, static_kwargs):
+    """A jitted ``(trainable, non_trainable, args, kwargs) -> (outputs, non_trainable, losses)``
+    calling ``model`` with the hashable ``static_kwargs`` (``training``...) fixed."""
+
+    def call(trainable_values, non_trainable_values, args, kwargs):
+        trainable = model.trainable_variables
+        non_trainable = model.non_trainable_variables
+        values = {id(v): x for v, x in zip(trainable, trainable_values)}
+        values.update({id(v): x for v, x in zip(non_trainable, non_trainable_values)})
+        outputs, values_after, losses = run_in_scope(
+            model, values, None, lambda: model(*args, **kwargs, **dict(static_kwargs)), include_penalties=False
+        )
+        masks = jax.tree.map(get_keras_mask, outputs)
+        return (outputs, masks), [values_after[id(v)] for v in non_trainable], losses
+
+    return jax.jit(call)
 
 
 def _values_from_trees(layer, params, state):

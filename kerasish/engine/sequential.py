@@ -23,6 +23,8 @@ class Sequential(Model):
     ... ])
     """
 
+    jit_call = True
+
     def __init__(self, layers=None, trainable=True, name=None):
         super().__init__(trainable=trainable, name=name)
         self._stack = []

@@ -148,3 +148,19 @@ def test_mask_survives_a_layer_with_its_own_compute_output_spec():
     embedded = layers.Embedding(5, 3, mask_zero=True)(ids)
     out = PassThrough()(embedded)
     assert out._keras_mask is not None and out._keras_mask.shape == (None, 4)
+
+
+def test_functional_call_runs_compiled_and_keeps_state_semantics():
+    x = keras.Input((4,))
+    h = layers.BatchNormalization()(layers.Dense(4)(x))
+    model = keras.Model(x, layers.Dropout(0.5)(h))
+    data = np.random.default_rng(0).standard_normal((8, 4)).astype("float32")
+    first = np.asarray(model(data, training=True))
+    second = np.asarray(model(data, training=True))
+    assert not np.array_equal(first, second)  # the dropout seed state advanced between calls
+    moving_mean = model.layers[2].moving_mean.numpy()
+    assert not np.allclose(moving_mean, 0.0)  # statistics updated and written back
+    assert len(model._compiled_calls) == 1
+    inference = np.asarray(model(data))
+    model.jit_call = False
+    np.testing.assert_allclose(inference, np.asarray(model(data)), rtol=1e-6, atol=1e-6)
