@@ -504,8 +504,10 @@ class Trainer:
         """Outputs for every input batch, concatenated on the host as numpy arrays."""
         from kerasish.callbacks import CallbackList
 
-        adapter = get_data_adapter(x, batch_size=batch_size, steps=steps)
         verbose = 1 if verbose == "auto" else verbose
+        if not callbacks and not verbose and steps is None and self.built and _is_array_input(x):
+            return self._predict_arrays(x, batch_size or 32)
+        adapter = get_data_adapter(x, batch_size=batch_size, steps=steps)
         callbacks = callbacks if isinstance(callbacks, CallbackList) else CallbackList(
             callbacks, add_progbar=verbose != 0, model=self, verbose=verbose, epochs=1, steps=adapter.num_batches
         )
@@ -521,6 +523,22 @@ class Trainer:
         for result, stacked in outputs:
             host = jax.device_get(result)
             chunks.append(jax.tree.map(lambda a: a.reshape(-1, *a.shape[2:]), host) if stacked else host)
+        return jax.tree.map(lambda *parts: np.concatenate(parts, axis=0), *chunks)
+
+    def _predict_arrays(self, x, batch_size):
+        """`predict` without callbacks or progress bar: batches straight to the jitted step."""
+        x = jax.tree.map(np.asarray, x)
+        rows = _num_rows(x)
+        state = self._state("predict")
+        chunks = []
+        for start in range(0, rows, batch_size):
+            window = slice(start, start + batch_size)
+            outputs, state = self._step("predict", state, (jax.tree.map(lambda a: a[window], x),))
+            chunks.append(outputs)
+        self._write_back(state, "predict")
+        chunks = jax.device_get(chunks)
+        if len(chunks) == 1:
+            return jax.tree.map(np.asarray, chunks[0])
         return jax.tree.map(lambda *parts: np.concatenate(parts, axis=0), *chunks)
 
     # -- single batches ------------------------------------------------------------------
@@ -569,6 +587,13 @@ def _host_logs(logs):
     """Device scalars -> Python floats (once per epoch, or when a callback reads them)."""
     return {name: float(np.asarray(value)) if np.ndim(value) == 0 else np.asarray(value)
             for name, value in jax.device_get(logs).items()}
+
+
+def _is_array_input(x):
+    leaves = jax.tree.leaves(x)
+    return bool(leaves) and all(isinstance(leaf, (np.ndarray, jax.Array)) for leaf in leaves) and not isinstance(
+        x, tuple
+    )
 
 
 def _num_rows(x):
