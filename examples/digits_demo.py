@@ -1,15 +1,11 @@
-"""`make demo`: a Keras Sequential model trained on scikit-learn's 8x8 digits.
+"""`make demo`: a Keras Sequential model trained with `fit` on scikit-learn's 8x8 digits.
 
-The model is declared with the Keras API and trained through its pure functions
-(`model.init` / `model.apply`) with an optax loop under `jax.jit`, then evaluated.
+Plain Keras 3 code: only the import differs (`import kerasish as keras`).
 """
 
 import time
 
-import jax
-import jax.numpy as jnp
 import numpy as np
-import optax
 from sklearn.datasets import load_digits
 
 import kerasish as keras
@@ -27,6 +23,7 @@ def load_data(seed=0):
 
 
 def main():
+    keras.utils.set_random_seed(0)
     (x_train, y_train), (x_test, y_test) = load_data()
     model = keras.Sequential(
         [
@@ -39,43 +36,19 @@ def main():
         name="digits_mlp",
     )
     model.summary()
-    params, state = model.init(jax.random.key(0))
-    optimizer = optax.adam(1e-3)
-    opt_state = optimizer.init(params)
-
-    def loss_fn(params, state, x, y, rng):
-        logits, state = model.apply(params, state, x, training=True, rng=rng)
-        return optax.softmax_cross_entropy_with_integer_labels(logits, y).mean(), state
-
-    @jax.jit
-    def train_step(params, state, opt_state, x, y, rng):
-        (loss, state), grads = jax.value_and_grad(loss_fn, has_aux=True)(params, state, x, y, rng)
-        updates, opt_state = optimizer.update(grads, opt_state, params)
-        return optax.apply_updates(params, updates), state, opt_state, loss
-
-    @jax.jit
-    def accuracy(params, state, x, y):
-        logits, _ = model.apply(params, state, x)
-        return jnp.mean(jnp.argmax(logits, -1) == y)
-
-    rng = jax.random.key(1)
-    batch_size = 64
+    model.compile(
+        optimizer=keras.optimizers.Adam(1e-3),
+        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+        metrics=["accuracy"],
+    )
     start = time.perf_counter()
-    for epoch in range(15):
-        order = np.random.default_rng(epoch).permutation(len(x_train))
-        losses = []
-        for i in range(0, len(order) - batch_size + 1, batch_size):
-            index = order[i : i + batch_size]
-            rng, step_rng = jax.random.split(rng)
-            params, state, opt_state, loss = train_step(
-                params, state, opt_state, x_train[index], y_train[index], step_rng
-            )
-            losses.append(loss)
-        if epoch % 5 == 4:
-            print(f"epoch {epoch + 1:2d}  loss {float(np.mean(losses)):.4f}")
+    model.fit(
+        x_train, y_train, batch_size=64, epochs=15, validation_split=0.1, verbose=2,
+        callbacks=[keras.callbacks.EarlyStopping(monitor="val_loss", patience=3, restore_best_weights=True)],
+    )
     elapsed = time.perf_counter() - start
-    test_accuracy = float(accuracy(params, state, x_test, y_test))
-    print(f"trained in {elapsed:.1f}s; test accuracy {test_accuracy:.3f} on {len(x_test)} held-out digits")
+    loss, accuracy = model.evaluate(x_test, y_test, verbose=0)
+    print(f"trained in {elapsed:.1f}s; test accuracy {accuracy:.3f} (loss {loss:.3f}) on {len(x_test)} held-out digits")
 
 
 if __name__ == "__main__":
