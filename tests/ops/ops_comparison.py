@@ -35,9 +35,20 @@ def case(name, *args, id=None, eager=False, **kwargs):
 
 
 def _describe(args, kwargs):
-    parts = [f"{a.dtype}{list(a.shape)}" if isinstance(a, np.ndarray) else repr(a) for a in args]
-    parts += [f"{k}={v!r}" for k, v in kwargs.items() if not isinstance(v, np.ndarray)]
+    parts = [_stable_repr(a) for a in args]
+    parts += [f"{k}={_stable_repr(v)}" for k, v in kwargs.items() if not isinstance(v, np.ndarray)]
     return ",".join(parts)[:80]
+
+
+def _stable_repr(value):
+    """Test ids must be the same in every process (xdist compares them): no addresses."""
+    if isinstance(value, np.ndarray):
+        return f"{value.dtype}{list(value.shape)}"
+    if callable(value):
+        return getattr(value, "__name__", type(value).__name__)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_stable_repr(v) for v in value) + "]"
+    return repr(value)
 
 
 def unique_ids(cases):
