@@ -548,6 +548,7 @@ class Trainer:
         (batch,) = list(adapter.batches(0))
         data = _compact(*batch)
         self._symbolic_build(data)
+        self.reset_metrics()  # as Keras: the logs describe this batch alone
         logs, state = self._step("train", self._state("train"), data)
         self._write_back(state, "train")
         logs = _host_logs(logs)
