@@ -87,12 +87,16 @@ def main():
                 reference_batch = statistics.median(batch["jit(apply) b1024"])
             for name, values in samples.items():
                 p50 = percentile(values, 50)
-                print(f"{model_name:12} {label:9} {name:18} p50 {p50:9.0f}  p95 {percentile(values, 95):9.0f}"
-                      f"  x{p50 / reference:5.2f} of jit(apply)")
+                print(
+                    f"{model_name:12} {label:9} {name:18} p50 {p50:9.0f}  p95 {percentile(values, 95):9.0f}"
+                    f"  x{p50 / reference:5.2f} of jit(apply)"
+                )
             for name, values in batch.items():
                 median = statistics.median(values)
-                print(f"{model_name:12} {label:9} {name:18} {1024 / median:9.0f} samples/s"
-                      f"  x{reference_batch / median:5.2f} of jit(apply) throughput")
+                print(
+                    f"{model_name:12} {label:9} {name:18} {1024 / median:9.0f} samples/s"
+                    f"  x{reference_batch / median:5.2f} of jit(apply) throughput"
+                )
 
 
 if __name__ == "__main__":

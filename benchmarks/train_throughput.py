@@ -36,9 +36,13 @@ def make_data(model_name, steps, batch):
     rng = np.random.default_rng(0)
     n = steps * batch
     if model_name == "tiny_mlp":
-        return rng.standard_normal((n, 32)).astype("float32"), rng.integers(0, 10, n).astype("int32")
+        return rng.standard_normal((n, 32)).astype("float32"), rng.integers(0, 10, n).astype(
+            "int32"
+        )
     if model_name == "mlp":
-        return rng.standard_normal((n, 784)).astype("float32"), rng.integers(0, 10, n).astype("int32")
+        return rng.standard_normal((n, 784)).astype("float32"), rng.integers(0, 10, n).astype(
+            "int32"
+        )
     if model_name == "two_tower":
         x = {
             "user_id": rng.integers(0, CATALOG, n).astype("int32"),
@@ -57,7 +61,9 @@ def build_model(lib, model_name, batch):
     if model_name in ("tiny_mlp", "mlp"):
         widths, features = ((64, 64), 32) if model_name == "tiny_mlp" else ((512, 512), 784)
         return lib.Sequential(
-            [lib.Input((features,))] + [layers.Dense(w, activation="relu") for w in widths] + [layers.Dense(10)]
+            [lib.Input((features,))]
+            + [layers.Dense(w, activation="relu") for w in widths]
+            + [layers.Dense(10)]
         )
     if model_name == "two_tower":
         inputs = {
@@ -86,8 +92,12 @@ def build_model(lib, model_name, batch):
     def split(t):
         return ops.transpose(ops.reshape(t, (-1, 32, heads, 16)), (0, 2, 1, 3))
 
-    attention = ops.softmax(ops.matmul(split(q), ops.transpose(split(k), (0, 1, 3, 2))) / 4.0, axis=-1)
-    attended = ops.reshape(ops.transpose(ops.matmul(attention, split(v)), (0, 2, 1, 3)), (-1, 32, 64))
+    attention = ops.softmax(
+        ops.matmul(split(q), ops.transpose(split(k), (0, 1, 3, 2))) / 4.0, axis=-1
+    )
+    attended = ops.reshape(
+        ops.transpose(ops.matmul(attention, split(v)), (0, 2, 1, 3)), (-1, 32, 64)
+    )
     x = layers.LayerNormalization()(x + layers.Dense(64)(attended))
     hidden = layers.Dense(128, activation="relu")(x)
     x = layers.LayerNormalization()(x + layers.Dense(64)(hidden))
@@ -110,7 +120,9 @@ def run_fit(lib, model_name, spe):
     )
     first = np.s_[: config["batch"] * spe]
     start = time.perf_counter()
-    model.fit(_take(x, first), y[first], batch_size=config["batch"], epochs=1, verbose=0, shuffle=False)
+    model.fit(
+        _take(x, first), y[first], batch_size=config["batch"], epochs=1, verbose=0, shuffle=False
+    )
     first_call = time.perf_counter() - start
     model.fit(x, y, batch_size=config["batch"], epochs=1, verbose=0, shuffle=False)  # warm
     start = time.perf_counter()
@@ -148,7 +160,9 @@ def run_reference(model_name, scan):
         return (optax.apply_updates(params, updates), opt_state), loss
 
     if scan:
-        function = jax.jit(lambda carry, stacked: jax.lax.scan(step, carry, stacked), donate_argnums=0)
+        function = jax.jit(
+            lambda carry, stacked: jax.lax.scan(step, carry, stacked), donate_argnums=0
+        )
         group = K
     else:
         function = jax.jit(step, donate_argnums=0)
@@ -224,11 +238,16 @@ def main():
             for variant in variants:
                 output = subprocess.run(
                     [sys.executable, __file__, "--child", variant, model_name],
-                    capture_output=True, text=True, env=environment, check=False,
+                    capture_output=True,
+                    text=True,
+                    env=environment,
+                    check=False,
                 )
-                lines = [l for l in output.stdout.splitlines() if l.startswith("{")]
+                lines = [layer for layer in output.stdout.splitlines() if layer.startswith("{")]
                 if output.returncode or not lines:
-                    print(f"{model_name}/{variant} failed:\n{output.stderr[-2000:]}", file=sys.stderr)
+                    print(
+                        f"{model_name}/{variant} failed:\n{output.stderr[-2000:]}", file=sys.stderr
+                    )
                     continue
                 results[(model_name, variant)].append(json.loads(lines[-1]))
         print(f"repeat {repeat + 1}/{args.repeats} done", file=sys.stderr)
@@ -250,9 +269,15 @@ def main():
                 f"{model_name:12} {variant:15} {rate:9.1f} {median(model_name, variant, 'first_call_s'):13.2f} "
                 f"{median(model_name, variant, 'peak_rss_mb'):12.0f} {rate / loop:8.2f} {rate / scan:8.2f}"
             )
-        first_ratio = median(model_name, "kerasish_spe1", "first_call_s") / median(model_name, "loop", "first_call_s")
-        rss_ratio = median(model_name, "kerasish_spe1", "peak_rss_mb") / median(model_name, "loop", "peak_rss_mb")
-        print(f"{model_name:12} {'ratios':15} first call kerasish/loop {first_ratio:.2f}, peak RSS kerasish/loop {rss_ratio:.2f}")
+        first_ratio = median(model_name, "kerasish_spe1", "first_call_s") / median(
+            model_name, "loop", "first_call_s"
+        )
+        rss_ratio = median(model_name, "kerasish_spe1", "peak_rss_mb") / median(
+            model_name, "loop", "peak_rss_mb"
+        )
+        print(
+            f"{model_name:12} {'ratios':15} first call kerasish/loop {first_ratio:.2f}, peak RSS kerasish/loop {rss_ratio:.2f}"
+        )
 
 
 if __name__ == "__main__":

@@ -43,12 +43,21 @@ def main():
     )
     start = time.perf_counter()
     model.fit(
-        x_train, y_train, batch_size=64, epochs=15, validation_split=0.1, verbose=2,
-        callbacks=[keras.callbacks.EarlyStopping(monitor="val_loss", patience=3, restore_best_weights=True)],
+        x_train,
+        y_train,
+        batch_size=64,
+        epochs=15,
+        validation_split=0.1,
+        verbose=2,
+        callbacks=[
+            keras.callbacks.EarlyStopping(monitor="val_loss", patience=3, restore_best_weights=True)
+        ],
     )
     elapsed = time.perf_counter() - start
     loss, accuracy = model.evaluate(x_test, y_test, verbose=0)
-    print(f"trained in {elapsed:.1f}s; test accuracy {accuracy:.3f} (loss {loss:.3f}) on {len(x_test)} held-out digits")
+    print(
+        f"trained in {elapsed:.1f}s; test accuracy {accuracy:.3f} (loss {loss:.3f}) on {len(x_test)} held-out digits"
+    )
 
 
 if __name__ == "__main__":

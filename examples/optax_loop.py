@@ -76,7 +76,9 @@ def main():
             print(f"epoch {epoch + 1:2d}  loss {float(np.mean(losses)):.4f}")
     elapsed = time.perf_counter() - start
     test_accuracy = float(accuracy(params, state, x_test, y_test))
-    print(f"trained in {elapsed:.1f}s; test accuracy {test_accuracy:.3f} on {len(x_test)} held-out digits")
+    print(
+        f"trained in {elapsed:.1f}s; test accuracy {test_accuracy:.3f} on {len(x_test)} held-out digits"
+    )
 
 
 if __name__ == "__main__":

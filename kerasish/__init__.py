@@ -1,9 +1,9 @@
 """kerasish: the Keras 3 API, compiled to pure JAX functions.
 
-    import kerasish as keras
-    model = keras.Sequential([keras.Input((784,)), keras.layers.Dense(10)])
-    params, state = model.init(jax.random.key(0))
-    logits, state = model.apply(params, state, x)
+import kerasish as keras
+model = keras.Sequential([keras.Input((784,)), keras.layers.Dense(10)])
+params, state = model.init(jax.random.key(0))
+logits, state = model.apply(params, state, x)
 """
 
 from kerasish import (

@@ -22,7 +22,9 @@ class DTypePolicy:
         if name is None:
             name = floatx()
         if not isinstance(name, str):
-            raise TypeError(f"'name' must be a string, such as 'mixed_float16'. Received: name={name}")
+            raise TypeError(
+                f"'name' must be a string, such as 'mixed_float16'. Received: name={name}"
+            )
         if name in _MIXED:
             self._compute_dtype, self._variable_dtype = _MIXED[name], "float32"
         else:
@@ -91,4 +93,6 @@ def get(identifier):
     try:
         return DTypePolicy(standardize_dtype(identifier))
     except TypeError as error:
-        raise ValueError(f"Cannot interpret `dtype` argument. Received: dtype={identifier}") from error
+        raise ValueError(
+            f"Cannot interpret `dtype` argument. Received: dtype={identifier}"
+        ) from error

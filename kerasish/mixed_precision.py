@@ -6,4 +6,11 @@ Policy = DTypePolicy
 global_policy = dtype_policy
 set_global_policy = set_dtype_policy
 
-__all__ = ["DTypePolicy", "Policy", "dtype_policy", "global_policy", "set_dtype_policy", "set_global_policy"]
+__all__ = [
+    "DTypePolicy",
+    "Policy",
+    "dtype_policy",
+    "global_policy",
+    "set_dtype_policy",
+    "set_global_policy",
+]

@@ -51,7 +51,9 @@ def test_set_random_seed_makes_unseeded_draws_repeat():
 def test_apply_rng_controls_dropout_inside_jit():
     model = keras.Sequential([keras.Input((50,)), layers.Dropout(0.5)])
     params, state = model.init(jax.random.key(0))
-    apply = jax.jit(lambda rng: model.apply(params, state, jnp.ones((2, 50)), training=True, rng=rng)[0])
+    apply = jax.jit(
+        lambda rng: model.apply(params, state, jnp.ones((2, 50)), training=True, rng=rng)[0]
+    )
     a, b, c = apply(jax.random.key(1)), apply(jax.random.key(1)), apply(jax.random.key(2))
     np.testing.assert_array_equal(a, b)
     assert not np.array_equal(a, c)

@@ -12,7 +12,6 @@ from kerasish.backend.config import (
 )
 
 
-
 def clear_session(free_memory=True):
     """Resets default layer naming (``dense``, ``dense_1`` ...) and the global random generator."""
     from kerasish.engine import naming

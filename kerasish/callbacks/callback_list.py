@@ -94,14 +94,24 @@ def _run_hook(name):
 
 
 for _name in (
-    "on_batch_begin", "on_batch_end", "on_train_batch_begin", "on_train_batch_end",
-    "on_test_batch_begin", "on_test_batch_end", "on_predict_batch_begin", "on_predict_batch_end",
+    "on_batch_begin",
+    "on_batch_end",
+    "on_train_batch_begin",
+    "on_train_batch_end",
+    "on_test_batch_begin",
+    "on_test_batch_end",
+    "on_predict_batch_begin",
+    "on_predict_batch_end",
 ):
     setattr(CallbackList, _name, _batch_hook(_name))
 for _name in ("on_epoch_begin", "on_epoch_end"):
     setattr(CallbackList, _name, _epoch_hook(_name))
 for _name in (
-    "on_train_begin", "on_train_end", "on_test_begin", "on_test_end", "on_predict_begin",
+    "on_train_begin",
+    "on_train_end",
+    "on_test_begin",
+    "on_test_end",
+    "on_predict_begin",
     "on_predict_end",
 ):
     setattr(CallbackList, _name, _run_hook(_name))

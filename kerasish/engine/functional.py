@@ -65,7 +65,9 @@ class Functional(Model):
             if id(node) in finished:
                 return
             if id(node) in in_progress:
-                raise ValueError(f"Tensor {tensor} from operation '{operation.name}' is part of a cycle.")
+                raise ValueError(
+                    f"Tensor {tensor} from operation '{operation.name}' is part of a cycle."
+                )
             operation_index.setdefault(id(operation), (len(operation_index), operation))
             in_progress.add(id(node))
             if not node.is_input and id(tensor) not in input_ids:
@@ -80,7 +82,9 @@ class Functional(Model):
 
         node_depth, operation_depth = {}, {}
         for node in reversed(ordered):
-            depth = max(node_depth.setdefault(id(node), 0), operation_depth.get(id(node.operation), 0))
+            depth = max(
+                node_depth.setdefault(id(node), 0), operation_depth.get(id(node.operation), 0)
+            )
             operation_depth[id(node.operation)] = depth
             node_depth[id(node)] = depth
             for parent in node.parent_nodes:
@@ -101,7 +105,9 @@ class Functional(Model):
         depths = sorted({operation_depth[key] for key in operation_depth}, reverse=True)
         operations = []
         for depth in depths:
-            at_depth = [op for key, (_, op) in operation_index.items() if operation_depth[key] == depth]
+            at_depth = [
+                op for key, (_, op) in operation_index.items() if operation_depth[key] == depth
+            ]
             at_depth.sort(key=lambda op: operation_index[id(op)][0])
             operations.extend(at_depth)
         self._operations = operations
@@ -246,8 +252,10 @@ class Functional(Model):
             "input_layers": _structure_map(reference, self._inputs_struct),
             "output_layers": _structure_map(reference, self._outputs_struct),
         }
-        if isinstance(config["input_layers"], list) and len(self._inputs) == 1 and not isinstance(
-            self._inputs_struct, (list, tuple)
+        if (
+            isinstance(config["input_layers"], list)
+            and len(self._inputs) == 1
+            and not isinstance(self._inputs_struct, (list, tuple))
         ):
             config["input_layers"] = reference(self._inputs[0])
         return config
@@ -260,7 +268,11 @@ class Functional(Model):
 def _normalize_structure(structure):
     if isinstance(structure, tuple):
         return list(structure)
-    if isinstance(structure, list) and len(structure) == 1 and isinstance(structure[0], KerasTensor):
+    if (
+        isinstance(structure, list)
+        and len(structure) == 1
+        and isinstance(structure[0], KerasTensor)
+    ):
         return structure
     return structure
 
@@ -300,7 +312,11 @@ def _serialize_node(node, node_index_of):
                 "config": {
                     "shape": list(value.shape),
                     "dtype": value.dtype,
-                    "keras_history": [operation.name, node_index_of.get(id(source), node_index), tensor_index],
+                    "keras_history": [
+                        operation.name,
+                        node_index_of.get(id(source), node_index),
+                        tensor_index,
+                    ],
                 },
             }
         return serialization.serialize_keras_object(value)
@@ -309,8 +325,12 @@ def _serialize_node(node, node_index_of):
     if isinstance(node.operation, FunctionOperation):
         args, kwargs = node.operation.split_arguments(args, kwargs)
     return {
-        "args": jax.tree.map(serialize, list(args), is_leaf=lambda x: isinstance(x, KerasTensor) or x is None),
-        "kwargs": jax.tree.map(serialize, dict(kwargs), is_leaf=lambda x: isinstance(x, KerasTensor) or x is None),
+        "args": jax.tree.map(
+            serialize, list(args), is_leaf=lambda x: isinstance(x, KerasTensor) or x is None
+        ),
+        "kwargs": jax.tree.map(
+            serialize, dict(kwargs), is_leaf=lambda x: isinstance(x, KerasTensor) or x is None
+        ),
     }
 
 
@@ -320,7 +340,9 @@ def functional_from_config(cls, config, custom_objects=None, safe_mode=True):
     pending = []
     for layer_config in config["layers"]:
         name = layer_config["name"]
-        if layer_config.get("class_name") == "InputLayer" or _is_layer_config(layer_config, custom_objects):
+        if layer_config.get("class_name") == "InputLayer" or _is_layer_config(
+            layer_config, custom_objects
+        ):
             layer = serialization.deserialize_keras_object(
                 {k: v for k, v in layer_config.items() if k not in ("name", "inbound_nodes")},
                 custom_objects=custom_objects,
@@ -360,7 +382,9 @@ def functional_from_config(cls, config, custom_objects=None, safe_mode=True):
             layer(*args, **kwargs)
             progressed = True
         if not progressed:
-            raise ValueError("Could not rebuild the functional graph: some nodes have missing inputs.")
+            raise ValueError(
+                "Could not rebuild the functional graph: some nodes have missing inputs."
+            )
         pending = remaining
 
     def tensor_of(reference):
@@ -376,7 +400,12 @@ def functional_from_config(cls, config, custom_objects=None, safe_mode=True):
 
     inputs = rebuild(config["input_layers"])
     outputs = rebuild(config["output_layers"])
-    return cls(inputs=inputs, outputs=outputs, name=config.get("name"), trainable=config.get("trainable", True))
+    return cls(
+        inputs=inputs,
+        outputs=outputs,
+        name=config.get("name"),
+        trainable=config.get("trainable", True),
+    )
 
 
 def _is_layer_config(layer_config, custom_objects):

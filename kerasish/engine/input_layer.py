@@ -37,11 +37,11 @@ class InputLayer(Layer):
             batch_shape = kwargs.pop("batch_input_shape")
         super().__init__(name=name, **kwargs)
         if shape is not None and batch_shape is not None:
-            raise ValueError(
-                "You cannot pass both `shape` and `batch_shape` at the same time."
-            )
+            raise ValueError("You cannot pass both `shape` and `batch_shape` at the same time.")
         if batch_size is not None and batch_shape is not None:
-            raise ValueError("You cannot pass both `batch_size` and `batch_shape` at the same time.")
+            raise ValueError(
+                "You cannot pass both `batch_size` and `batch_shape` at the same time."
+            )
         if input_tensor is not None:
             batch_shape = input_tensor.shape
             dtype = dtype or input_tensor.dtype
@@ -57,7 +57,9 @@ class InputLayer(Layer):
         self.optional = optional
         self.built = True
         if input_tensor is None:
-            input_tensor = KerasTensor(self._batch_shape, dtype=self._dtype, sparse=self.sparse, name=self.name)
+            input_tensor = KerasTensor(
+                self._batch_shape, dtype=self._dtype, sparse=self.sparse, name=self.name
+            )
         self._input_tensor = input_tensor
         Node(self, outputs=input_tensor)
 

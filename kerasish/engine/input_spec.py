@@ -33,7 +33,9 @@ class InputSpec:
         try:
             self.axes = {int(k): v for k, v in (axes or {}).items()}
         except (ValueError, TypeError) as error:
-            raise TypeError(f"Argument `axes` must be a dict with integer keys. Received: axes={axes}") from error
+            raise TypeError(
+                f"Argument `axes` must be a dict with integer keys. Received: axes={axes}"
+            ) from error
         if self.axes and (self.ndim is not None or self.max_ndim is not None):
             max_dim = (self.ndim if self.ndim is not None else self.max_ndim) - 1
             if max(self.axes) > max_dim:
@@ -45,8 +47,12 @@ class InputSpec:
         parts = [
             f"{key}={value}"
             for key, value in (
-                ("dtype", self.dtype), ("shape", self.shape), ("ndim", self.ndim),
-                ("max_ndim", self.max_ndim), ("min_ndim", self.min_ndim), ("axes", self.axes),
+                ("dtype", self.dtype),
+                ("shape", self.shape),
+                ("ndim", self.ndim),
+                ("max_ndim", self.max_ndim),
+                ("min_ndim", self.min_ndim),
+                ("axes", self.axes),
             )
             if value
         ]
@@ -54,8 +60,12 @@ class InputSpec:
 
     def get_config(self):
         return {
-            "dtype": self.dtype, "shape": self.shape, "ndim": self.ndim, "max_ndim": self.max_ndim,
-            "min_ndim": self.min_ndim, "axes": self.axes,
+            "dtype": self.dtype,
+            "shape": self.shape,
+            "ndim": self.ndim,
+            "max_ndim": self.max_ndim,
+            "min_ndim": self.min_ndim,
+            "axes": self.axes,
         }
 
     @classmethod
@@ -89,12 +99,15 @@ def _check_one(spec, shape, dtype, index, layer_name):
     prefix = f"Input {index} with name '{spec.name}' of layer '{layer_name}' is incompatible with the layer: "
     ndim = len(shape)
     if spec.ndim is not None and not spec.allow_last_axis_squeeze and ndim != spec.ndim:
-        raise ValueError(prefix + f"expected ndim={spec.ndim}, found ndim={ndim}. Full shape received: {shape}")
+        raise ValueError(
+            prefix + f"expected ndim={spec.ndim}, found ndim={ndim}. Full shape received: {shape}"
+        )
     if spec.max_ndim is not None and ndim > spec.max_ndim:
         raise ValueError(prefix + f"expected max_ndim={spec.max_ndim}, found ndim={ndim}")
     if spec.min_ndim is not None and ndim < spec.min_ndim:
         raise ValueError(
-            prefix + f"expected min_ndim={spec.min_ndim}, found ndim={ndim}. Full shape received: {shape}"
+            prefix
+            + f"expected min_ndim={spec.min_ndim}, found ndim={ndim}. Full shape received: {shape}"
         )
     if spec.dtype is not None and dtype != spec.dtype:
         raise ValueError(prefix + f"expected dtype={spec.dtype}, found dtype={dtype}")

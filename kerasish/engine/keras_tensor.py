@@ -16,7 +16,9 @@ class KerasTensor:
     (None, 3)
     """
 
-    def __init__(self, shape, dtype="float32", sparse=False, ragged=False, record_history=True, name=None):
+    def __init__(
+        self, shape, dtype="float32", sparse=False, ragged=False, record_history=True, name=None
+    ):
         self.shape = tuple(None if d is None else int(d) for d in shape)
         self.dtype = standardize_dtype(dtype)
         self.sparse = bool(sparse)
@@ -38,9 +40,7 @@ class KerasTensor:
         return f"<KerasTensor shape={self.shape}, dtype={self.dtype}, name={self.name}>"
 
     def __iter__(self):
-        raise NotImplementedError(
-            "Iterating over a symbolic KerasTensor is not supported."
-        )
+        raise NotImplementedError("Iterating over a symbolic KerasTensor is not supported.")
 
     def __bool__(self):
         raise TypeError("A symbolic KerasTensor cannot be used as a boolean.")
@@ -73,18 +73,36 @@ def _forward(op_name, reflected=False):
 
 
 for _dunder, _op in {
-    "add": "add", "sub": "subtract", "mul": "multiply", "truediv": "true_divide",
-    "floordiv": "floor_divide", "mod": "mod", "pow": "power", "matmul": "matmul",
-    "and": "logical_and", "or": "logical_or", "xor": "logical_xor",
+    "add": "add",
+    "sub": "subtract",
+    "mul": "multiply",
+    "truediv": "true_divide",
+    "floordiv": "floor_divide",
+    "mod": "mod",
+    "pow": "power",
+    "matmul": "matmul",
+    "and": "logical_and",
+    "or": "logical_or",
+    "xor": "logical_xor",
 }.items():
     setattr(KerasTensor, f"__{_dunder}__", _forward(_op))
     setattr(KerasTensor, f"__r{_dunder}__", _forward(_op, reflected=True))
 for _dunder, _op in {
-    "lt": "less", "le": "less_equal", "gt": "greater", "ge": "greater_equal",
-    "eq": "equal", "ne": "not_equal", "getitem": "get_item",
+    "lt": "less",
+    "le": "less_equal",
+    "gt": "greater",
+    "ge": "greater_equal",
+    "eq": "equal",
+    "ne": "not_equal",
+    "getitem": "get_item",
 }.items():
     setattr(KerasTensor, f"__{_dunder}__", _forward(_op))
-for _dunder, _op in {"neg": "negative", "pos": "positive", "abs": "absolute", "invert": "logical_not"}.items():
+for _dunder, _op in {
+    "neg": "negative",
+    "pos": "positive",
+    "abs": "absolute",
+    "invert": "logical_not",
+}.items():
     setattr(KerasTensor, f"__{_dunder}__", _forward(_op))
 
 
@@ -93,4 +111,7 @@ def is_keras_tensor(x):
 
 
 def any_symbolic(structure):
-    return any(isinstance(leaf, KerasTensor) for leaf in jax.tree.leaves(structure, is_leaf=is_keras_tensor))
+    return any(
+        isinstance(leaf, KerasTensor)
+        for leaf in jax.tree.leaves(structure, is_leaf=is_keras_tensor)
+    )

@@ -135,7 +135,9 @@ class Layer(Operation):
     # -- tracking ----------------------------------------------------------------------
     def __setattr__(self, name, value):
         if getattr(self, "_tracking_ready", False) and isinstance(value, Variable):
-            tracked = self._trainable_variables if value.trainable else self._non_trainable_variables
+            tracked = (
+                self._trainable_variables if value.trainable else self._non_trainable_variables
+            )
             if all(value is not v for v in tracked):
                 tracked.append(value)
         if isinstance(value, (Layer, Variable, list, tuple, dict)) or hasattr(value, "state"):
@@ -237,16 +239,23 @@ class Layer(Operation):
     @property
     def weights(self):
         """Weights of this layer then of its sublayers, in creation order (as Keras orders them)."""
-        return list(self._cached(
-            "weights", lambda: self._collect(self._trainable_variables + self._non_trainable_variables, "weights")
-        ))
+        return list(
+            self._cached(
+                "weights",
+                lambda: self._collect(
+                    self._trainable_variables + self._non_trainable_variables, "weights"
+                ),
+            )
+        )
 
     def _split(self, key, source):
         def compute():
             everything = getattr(self, source)
             if not self.trainable:
                 return [], everything
-            return [v for v in everything if v.trainable], [v for v in everything if not v.trainable]
+            return [v for v in everything if v.trainable], [
+                v for v in everything if not v.trainable
+            ]
 
         return self._cached(key, compute)
 
@@ -318,10 +327,27 @@ class Layer(Operation):
         (self._trainable_variables if trainable else self._non_trainable_variables).append(variable)
         return variable
 
-    def add_variable(self, shape, initializer, dtype=None, trainable=True, autocast=True,
-                     regularizer=None, constraint=None, name=None):
-        return self.add_weight(shape=shape, initializer=initializer, dtype=dtype, trainable=trainable,
-                               autocast=autocast, regularizer=regularizer, constraint=constraint, name=name)
+    def add_variable(
+        self,
+        shape,
+        initializer,
+        dtype=None,
+        trainable=True,
+        autocast=True,
+        regularizer=None,
+        constraint=None,
+        name=None,
+    ):
+        return self.add_weight(
+            shape=shape,
+            initializer=initializer,
+            dtype=dtype,
+            trainable=trainable,
+            autocast=autocast,
+            regularizer=regularizer,
+            constraint=constraint,
+            name=name,
+        )
 
     def get_weights(self):
         """The weights as numpy arrays, in ``self.weights`` order."""
@@ -348,8 +374,8 @@ class Layer(Operation):
         """The number of scalars in ``self.weights``; the layer must be built."""
         if not self.built:
             raise ValueError(
-                "You tried to call `count_params` on layer '{}', but the layer isn't built. You "
-                "can build it manually via: `layer.build(input_shape)`.".format(self.name)
+                f"You tried to call `count_params` on layer '{self.name}', but the layer isn't built. You "
+                "can build it manually via: `layer.build(input_shape)`."
             )
         return int(sum(np.prod(v.shape) for v in self.weights))
 
@@ -424,7 +450,9 @@ class Layer(Operation):
         call_names = list(bound)
         first = bound[call_names[0]] if call_names else None
         if len(build_parameters) <= 1:
-            return {build_parameters[0] if build_parameters else "input_shape": self._tree_shapes(first)}
+            return {
+                build_parameters[0] if build_parameters else "input_shape": self._tree_shapes(first)
+            }
         shapes = {}
         for parameter in build_parameters:
             argument = parameter[: -len("_shape")] if parameter.endswith("_shape") else parameter
@@ -507,7 +535,9 @@ class Layer(Operation):
             return self._symbolic_call(args, kwargs)
         args, kwargs = self._convert_inputs(args, kwargs)
         if not self.built:
-            assert_input_compatibility(self.input_spec, self._first_argument(args, kwargs), self.name)
+            assert_input_compatibility(
+                self.input_spec, self._first_argument(args, kwargs), self.name
+            )
             self._maybe_build(args, kwargs)
         return self._call_built(args, kwargs)
 
@@ -553,7 +583,11 @@ class Layer(Operation):
             kwargs["training"] = training
         else:
             kwargs.pop("training", None)
-        if self._call_has_mask_arg and kwargs.get("mask") is None and "mask" not in self._bound_names(args):
+        if (
+            self._call_has_mask_arg
+            and kwargs.get("mask") is None
+            and "mask" not in self._bound_names(args)
+        ):
             mask = jax.tree.map(get_keras_mask, first) if first is not None else None
             if mask is not None and any(m is not None for m in _leaves_with_none(mask)):
                 kwargs["mask"] = mask
@@ -622,7 +656,9 @@ class Layer(Operation):
             outputs, masks = infer_output_spec(
                 lambda *a, **k: self._call_built(a, k), args, kwargs, propagate_masks=True
             )
-            for output, mask in zip(jax.tree.leaves(outputs, is_leaf=is_keras_tensor), _leaves_with_none(masks)):
+            for output, mask in zip(
+                jax.tree.leaves(outputs, is_leaf=is_keras_tensor), _leaves_with_none(masks)
+            ):
                 if isinstance(mask, KerasTensor):
                     output._keras_mask = mask
         Node(self, args, kwargs, outputs)
@@ -631,11 +667,15 @@ class Layer(Operation):
     def _attach_symbolic_masks(self, first, outputs, mask):
         """Output masks for a layer whose outputs come from its own ``compute_output_spec``."""
         if mask is None and first is not None:
-            mask = jax.tree.map(lambda t: getattr(t, "_keras_mask", None), first, is_leaf=is_keras_tensor)
+            mask = jax.tree.map(
+                lambda t: getattr(t, "_keras_mask", None), first, is_leaf=is_keras_tensor
+            )
         if all(m is None for m in _leaves_with_none(mask)):
             return
         masks = infer_output_spec(lambda x, m: self.compute_mask(x, m), (first, mask), {})
-        for output, output_mask in zip(jax.tree.leaves(outputs, is_leaf=is_keras_tensor), _leaves_with_none(masks)):
+        for output, output_mask in zip(
+            jax.tree.leaves(outputs, is_leaf=is_keras_tensor), _leaves_with_none(masks)
+        ):
             if isinstance(output_mask, KerasTensor):
                 output._keras_mask = output_mask
 
@@ -664,13 +704,11 @@ class Layer(Operation):
     def compute_output_spec(self, *args, **kwargs):
         """`KerasTensor` outputs for symbolic inputs; uses ``compute_output_shape`` when overridden."""
         if type(self).compute_output_shape is not Layer.compute_output_shape:
-            shapes = jax.tree.map(
-                lambda x: tuple(x.shape), (args, kwargs), is_leaf=is_keras_tensor
-            )
+            shapes = jax.tree.map(lambda x: tuple(x.shape), (args, kwargs), is_leaf=is_keras_tensor)
             first_args, first_kwargs = shapes
-            output_shape = self.compute_output_shape(*first_args, **{
-                k: v for k, v in first_kwargs.items() if isinstance(v, tuple)
-            })
+            output_shape = self.compute_output_shape(
+                *first_args, **{k: v for k, v in first_kwargs.items() if isinstance(v, tuple)}
+            )
             return _shapes_to_tensors(output_shape, self.compute_dtype)
         return infer_output_spec(lambda *a, **k: self._call_built(a, k), args, kwargs)
 
@@ -716,13 +754,20 @@ class Layer(Operation):
 
         return pure.apply(self, params, state, *args, training=training, rng=rng, **kwargs)
 
-    def stateless_call(self, trainable_variables, non_trainable_variables, *args, return_losses=False, **kwargs):
+    def stateless_call(
+        self, trainable_variables, non_trainable_variables, *args, return_losses=False, **kwargs
+    ):
         """Keras's pure call: values for ``trainable_variables`` and ``non_trainable_variables``
         in order; returns ``(outputs, non_trainable_variables)`` (plus ``losses`` if asked)."""
         from kerasish.engine import pure
 
         return pure.stateless_call(
-            self, trainable_variables, non_trainable_variables, *args, return_losses=return_losses, **kwargs
+            self,
+            trainable_variables,
+            non_trainable_variables,
+            *args,
+            return_losses=return_losses,
+            **kwargs,
         )
 
     @property
@@ -739,11 +784,13 @@ class Layer(Operation):
 
     def _node_tensors(self, kind):
         if not self._inbound_nodes:
-            raise AttributeError(f"Layer {self.name} has never been called and thus has no defined {kind}.")
+            raise AttributeError(
+                f"Layer {self.name} has never been called and thus has no defined {kind}."
+            )
         if len(self._inbound_nodes) > 1:
             raise AttributeError(
-                f"Layer {self.name} has multiple inbound nodes, hence the notion of \"layer "
-                f"{kind}\" is ill-defined. Use `get_{kind}_at(node_index)` instead."
+                f'Layer {self.name} has multiple inbound nodes, hence the notion of "layer '
+                f'{kind}" is ill-defined. Use `get_{kind}_at(node_index)` instead.'
             )
         node = self._inbound_nodes[0]
         tensors = node.input_tensors if kind == "input" else node.outputs
@@ -772,7 +819,9 @@ def _marks_built(build):
             shapes = dict(zip(parameters, args))
             shapes.update(kwargs)
             if shapes:
-                self._build_shapes = {k: _tuplify(v) if isinstance(v, list) else v for k, v in shapes.items()}
+                self._build_shapes = {
+                    k: _tuplify(v) if isinstance(v, list) else v for k, v in shapes.items()
+                }
         return result
 
     wrapped._marks_built = True
@@ -790,7 +839,9 @@ class _null_scope:
 
 
 def _is_shape(value):
-    return isinstance(value, tuple) and all(d is None or isinstance(d, (int, np.integer)) for d in value)
+    return isinstance(value, tuple) and all(
+        d is None or isinstance(d, (int, np.integer)) for d in value
+    )
 
 
 def _leaves_with_none(tree):

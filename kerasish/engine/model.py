@@ -86,13 +86,18 @@ class Model(Trainer, Layer):
             calls[static] = pure.compiled_call(self, static)
         non_trainable = self.non_trainable_variables
         (outputs, masks), new_values, losses = calls[static](
-            [v.value for v in self.trainable_variables], [v.value for v in non_trainable], args, array_kwargs
+            [v.value for v in self.trainable_variables],
+            [v.value for v in non_trainable],
+            args,
+            array_kwargs,
         )
         for variable, value in zip(non_trainable, new_values):
             variable._value = value
         self._clear_losses()
         self._losses.extend(losses)
-        for output, mask in zip(jax.tree.leaves(outputs), jax.tree.leaves(masks, is_leaf=lambda m: m is None)):
+        for output, mask in zip(
+            jax.tree.leaves(outputs), jax.tree.leaves(masks, is_leaf=lambda m: m is None)
+        ):
             if mask is not None:
                 set_keras_mask(output, mask)
         return outputs
@@ -105,8 +110,7 @@ class Model(Trainer, Layer):
         """The sublayer with ``name`` (or at ``index`` in ``layers``)."""
         if index is not None and name is not None:
             raise ValueError(
-                "Provide only a layer name or a layer index. Received: "
-                f"index={index}, name={name}."
+                f"Provide only a layer name or a layer index. Received: index={index}, name={name}."
             )
         if index is not None:
             if len(self.layers) <= index:
@@ -124,13 +128,27 @@ class Model(Trainer, Layer):
             )
         raise ValueError("Provide either a layer name or layer index at `get_layer`.")
 
-    def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False,
-                show_trainable=False, layer_range=None):
+    def summary(
+        self,
+        line_length=None,
+        positions=None,
+        print_fn=None,
+        expand_nested=False,
+        show_trainable=False,
+        layer_range=None,
+    ):
         """Prints Keras's table of layers, output shapes and parameter counts."""
         from kerasish.utils.summary_utils import print_summary
 
-        print_summary(self, line_length=line_length, positions=positions, print_fn=print_fn,
-                      expand_nested=expand_nested, show_trainable=show_trainable, layer_range=layer_range)
+        print_summary(
+            self,
+            line_length=line_length,
+            positions=positions,
+            print_fn=print_fn,
+            expand_nested=expand_nested,
+            show_trainable=show_trainable,
+            layer_range=layer_range,
+        )
 
     def get_config(self):
         return Layer.get_config(self)
@@ -140,7 +158,9 @@ class Model(Trainer, Layer):
         from kerasish.engine.functional import Functional, functional_from_config
 
         if "layers" in config and "input_layers" in config and "output_layers" in config:
-            return functional_from_config(Functional if cls is Model else cls, config, custom_objects, safe_mode)
+            return functional_from_config(
+                Functional if cls is Model else cls, config, custom_objects, safe_mode
+            )
         return cls(**config)
 
 
@@ -153,7 +173,11 @@ def _is_array_tree(value):
 
 
 def _functional_arguments(args, kwargs):
-    return len(args) >= 2 or ("inputs" in kwargs and "outputs" in kwargs) or (len(args) == 1 and "outputs" in kwargs)
+    return (
+        len(args) >= 2
+        or ("inputs" in kwargs and "outputs" in kwargs)
+        or (len(args) == 1 and "outputs" in kwargs)
+    )
 
 
 def _inject_functional(cls):

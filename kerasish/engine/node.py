@@ -10,7 +10,9 @@ KerasHistory = collections.namedtuple("KerasHistory", ["operation", "node_index"
 
 
 def flatten_keras_tensors(structure):
-    return [x for x in jax.tree.leaves(structure, is_leaf=is_keras_tensor) if isinstance(x, KerasTensor)]
+    return [
+        x for x in jax.tree.leaves(structure, is_leaf=is_keras_tensor) if isinstance(x, KerasTensor)
+    ]
 
 
 class Node:

@@ -83,7 +83,9 @@ class FunctionOperation(Operation):
         from kerasish import ops
 
         class_name = config.get("class_name")
-        functions = {naming.to_camel_case(n): getattr(ops, n) for n in dir(ops) if not n.startswith("_")}
+        functions = {
+            naming.to_camel_case(n): getattr(ops, n) for n in dir(ops) if not n.startswith("_")
+        }
         if class_name not in functions:
             raise TypeError(f"Could not locate operation '{class_name}' in `keras.ops`.")
         static = dict(config.get("config", {}))
@@ -124,7 +126,9 @@ def infer_output_spec(function, args, kwargs, propagate_masks=False):
         def spec(tensor):
             if tensor is None:
                 return None
-            return jax.ShapeDtypeStruct(tuple(size if d is None else d for d in tensor.shape), tensor.dtype)
+            return jax.ShapeDtypeStruct(
+                tuple(size if d is None else d for d in tensor.shape), tensor.dtype
+            )
 
         with SymbolicScope():
             return jax.eval_shape(run, [spec(flat[i]) for i in positions], [spec(m) for m in masks])

@@ -116,7 +116,9 @@ def init(layer, rng, *input_specs, **kwargs):
 
 
 def _is_spec(value):
-    if isinstance(value, tuple) and all(d is None or isinstance(d, (int, np.integer)) for d in value):
+    if isinstance(value, tuple) and all(
+        d is None or isinstance(d, (int, np.integer)) for d in value
+    ):
         return True
     return isinstance(value, (jax.ShapeDtypeStruct, KerasTensor)) or hasattr(value, "shape")
 
@@ -157,7 +159,11 @@ def compiled_call(model, static_kwargs):
         values = {id(v): x for v, x in zip(trainable, trainable_values)}
         values.update({id(v): x for v, x in zip(non_trainable, non_trainable_values)})
         outputs, values_after, losses = run_in_scope(
-            model, values, None, lambda: model(*args, **kwargs, **dict(static_kwargs)), include_penalties=False
+            model,
+            values,
+            None,
+            lambda: model(*args, **kwargs, **dict(static_kwargs)),
+            include_penalties=False,
         )
         masks = jax.tree.map(get_keras_mask, outputs)
         return (outputs, masks), [values_after[id(v)] for v in non_trainable], losses
@@ -173,9 +179,13 @@ def _values_from_trees(layer, params, state):
         # A variable frozen or unfrozen since `init` is still found in the other tree.
         first, second = (params, state) if id(variable) in trainable_ids else (state, params)
         try:
-            values[id(variable)] = lookup(first, key, "params" if first is params else "state", layer)
+            values[id(variable)] = lookup(
+                first, key, "params" if first is params else "state", layer
+            )
         except KeyError:
-            values[id(variable)] = lookup(second, key, "params" if second is params else "state", layer)
+            values[id(variable)] = lookup(
+                second, key, "params" if second is params else "state", layer
+            )
     return values
 
 
@@ -197,7 +207,9 @@ def apply(layer, params, state, *args, training=False, rng=None, **kwargs):
     return outputs, new_state
 
 
-def stateless_call(layer, trainable_values, non_trainable_values, *args, return_losses=False, **kwargs):
+def stateless_call(
+    layer, trainable_values, non_trainable_values, *args, return_losses=False, **kwargs
+):
     """Keras 3's ``stateless_call``: value lists aligned with ``layer.trainable_variables`` and
     ``layer.non_trainable_variables``; returns ``(outputs, non_trainable_values)``."""
     _require_built(layer)

@@ -35,7 +35,9 @@ class Sequential(Model):
 
     def add(self, layer, rebuild=True):
         """Appends ``layer`` (a `keras.Input` tensor becomes the input layer)."""
-        if hasattr(layer, "_keras_history") and isinstance(layer._keras_history.operation, InputLayer):
+        if hasattr(layer, "_keras_history") and isinstance(
+            layer._keras_history.operation, InputLayer
+        ):
             layer = layer._keras_history.operation
         if not isinstance(layer, Layer):
             raise ValueError(
@@ -47,7 +49,11 @@ class Sequential(Model):
                 f"Sequential model '{self.name}' has already been configured to use input "
                 f"shape {self._stack[0].batch_shape}. You cannot add a different Input layer to it."
             )
-        if not self._stack and not isinstance(layer, InputLayer) and layer._batch_input_shape is not None:
+        if (
+            not self._stack
+            and not isinstance(layer, InputLayer)
+            and layer._batch_input_shape is not None
+        ):
             self._stack.append(InputLayer(batch_shape=layer._batch_input_shape))
         self._stack.append(layer)
         structure.changed()
@@ -92,7 +98,9 @@ class Sequential(Model):
             inputs = self._stack[0].output
         else:
             if input_shape is None:
-                raise ValueError(f"You must provide an `input_shape` argument to build {self.name}.")
+                raise ValueError(
+                    f"You must provide an `input_shape` argument to build {self.name}."
+                )
             input_layer = InputLayer(batch_shape=(None, *tuple(input_shape)[1:]))
             self._stack.insert(0, input_layer)
             structure.changed()
@@ -158,7 +166,9 @@ class Sequential(Model):
     @classmethod
     def from_config(cls, config, custom_objects=None, safe_mode=True):
         layers = [
-            serialization.deserialize_keras_object(c, custom_objects=custom_objects, safe_mode=safe_mode)
+            serialization.deserialize_keras_object(
+                c, custom_objects=custom_objects, safe_mode=safe_mode
+            )
             for c in config["layers"]
         ]
         model = cls(name=config.get("name"), trainable=config.get("trainable", True))

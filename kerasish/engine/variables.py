@@ -180,7 +180,9 @@ class Variable:
     @constraint.setter
     def constraint(self, value):
         if value is not None and not callable(value):
-            raise ValueError(f"Invalid value for attribute `constraint`. Expected a callable. Received: {value}")
+            raise ValueError(
+                f"Invalid value for attribute `constraint`. Expected a callable. Received: {value}"
+            )
         self._constraint = value
 
     def __repr__(self):
@@ -215,13 +217,25 @@ class Variable:
 
 
 _OPERATORS = {
-    "add": operator.add, "sub": operator.sub, "mul": operator.mul, "truediv": operator.truediv,
-    "floordiv": operator.floordiv, "mod": operator.mod, "pow": operator.pow,
-    "matmul": operator.matmul, "and": operator.and_, "or": operator.or_, "xor": operator.xor,
+    "add": operator.add,
+    "sub": operator.sub,
+    "mul": operator.mul,
+    "truediv": operator.truediv,
+    "floordiv": operator.floordiv,
+    "mod": operator.mod,
+    "pow": operator.pow,
+    "matmul": operator.matmul,
+    "and": operator.and_,
+    "or": operator.or_,
+    "xor": operator.xor,
 }
 _COMPARISONS = {
-    "lt": operator.lt, "le": operator.le, "gt": operator.gt, "ge": operator.ge,
-    "eq": operator.eq, "ne": operator.ne,
+    "lt": operator.lt,
+    "le": operator.le,
+    "gt": operator.gt,
+    "ge": operator.ge,
+    "eq": operator.eq,
+    "ne": operator.ne,
 }
 
 
@@ -231,10 +245,19 @@ def _operand(value):
 
 def _define_operators():
     for name, function in {**_OPERATORS, **_COMPARISONS}.items():
-        setattr(Variable, f"__{name}__", lambda self, other, f=function: f(self.value, _operand(other)))
+        setattr(
+            Variable, f"__{name}__", lambda self, other, f=function: f(self.value, _operand(other))
+        )
     for name, function in _OPERATORS.items():
-        setattr(Variable, f"__r{name}__", lambda self, other, f=function: f(_operand(other), self.value))
-    for name, function in {"neg": operator.neg, "pos": operator.pos, "abs": operator.abs, "invert": operator.invert}.items():
+        setattr(
+            Variable, f"__r{name}__", lambda self, other, f=function: f(_operand(other), self.value)
+        )
+    for name, function in {
+        "neg": operator.neg,
+        "pos": operator.pos,
+        "abs": operator.abs,
+        "invert": operator.invert,
+    }.items():
         setattr(Variable, f"__{name}__", lambda self, f=function: f(self.value))
 
 

@@ -12,7 +12,9 @@ def _default_clone(layer):
     return type(layer).from_config(layer.get_config())
 
 
-def clone_model(model, input_tensors=None, clone_function=None, call_function=None, recursive=False, **kwargs):
+def clone_model(
+    model, input_tensors=None, clone_function=None, call_function=None, recursive=False, **kwargs
+):
     """A new model with the same structure whose layers are ``clone_function(layer)``.
 
     Weights are not copied (new layers initialize their own), as in Keras.
@@ -27,7 +29,9 @@ def clone_model(model, input_tensors=None, clone_function=None, call_function=No
 
     def clone_layer(layer):
         if recursive and isinstance(layer, (Sequential, Functional)):
-            return clone_model(layer, clone_function=clone_function, call_function=call_function, recursive=True)
+            return clone_model(
+                layer, clone_function=clone_function, call_function=call_function, recursive=True
+            )
         return clone_function(layer)
 
     if isinstance(model, Sequential):
@@ -74,7 +78,9 @@ def _clone_functional(model, input_tensors, clone_layer, call_function):
     else:
         for original in model.inputs:
             layer = original._keras_history.operation
-            new_tensors[id(original)] = Input(batch_shape=original.shape, dtype=original.dtype, name=layer.name)
+            new_tensors[id(original)] = Input(
+                batch_shape=original.shape, dtype=original.dtype, name=layer.name
+            )
     clones = {}
     for depth in sorted(model._nodes_by_depth, reverse=True):
         for node in model._nodes_by_depth[depth]:
@@ -84,7 +90,9 @@ def _clone_functional(model, input_tensors, clone_layer, call_function):
             if id(operation) not in clones:
                 from kerasish.engine.layer import Layer
 
-                clones[id(operation)] = clone_layer(operation) if isinstance(operation, Layer) else operation
+                clones[id(operation)] = (
+                    clone_layer(operation) if isinstance(operation, Layer) else operation
+                )
             new_operation = clones[id(operation)]
             args, call_kwargs = jax.tree.map(
                 lambda x: new_tensors[id(x)] if isinstance(x, KerasTensor) else x,
@@ -96,12 +104,14 @@ def _clone_functional(model, input_tensors, clone_layer, call_function):
             elif new_operation is operation:
                 from kerasish.engine.operation import FunctionOperation
 
-                outputs = FunctionOperation(operation.function, static_kwargs=operation.static_kwargs)(
-                    *args, **call_kwargs
-                )
+                outputs = FunctionOperation(
+                    operation.function, static_kwargs=operation.static_kwargs
+                )(*args, **call_kwargs)
             else:
                 outputs = new_operation(*args, **call_kwargs)
-            for original, new in zip(node.outputs, jax.tree.leaves(outputs, is_leaf=is_keras_tensor)):
+            for original, new in zip(
+                node.outputs, jax.tree.leaves(outputs, is_leaf=is_keras_tensor)
+            ):
                 new_tensors[id(original)] = new
 
     def remap(structure):

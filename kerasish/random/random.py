@@ -29,7 +29,9 @@ def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
 
 
 def randint(shape, minval, maxval, dtype="int32", seed=None):
-    return jax.random.randint(draw_seed(seed), shape, minval, maxval, dtype=standardize_dtype(dtype))
+    return jax.random.randint(
+        draw_seed(seed), shape, minval, maxval, dtype=standardize_dtype(dtype)
+    )
 
 
 def categorical(logits, num_samples, dtype="int32", seed=None):
@@ -44,7 +46,9 @@ def dropout(inputs, rate, noise_shape=None, seed=None):
     """Zeroes entries with probability ``rate`` and scales the rest by ``1 / (1 - rate)``."""
     inputs = jnp.asarray(inputs)
     keep = 1.0 - rate
-    noise_shape = inputs.shape if noise_shape is None else _fill_noise_shape(noise_shape, inputs.shape)
+    noise_shape = (
+        inputs.shape if noise_shape is None else _fill_noise_shape(noise_shape, inputs.shape)
+    )
     mask = jax.random.bernoulli(draw_seed(seed), keep, noise_shape)
     mask = jnp.broadcast_to(mask, inputs.shape)
     return jnp.where(mask, inputs / keep, jnp.zeros_like(inputs))

@@ -40,14 +40,15 @@ def register_keras_serializable(package="Custom", name=None):
     ...     pass
     """
     if "/" in package:
-        raise ValueError(f"Cannot register a package name containing '/'. Received: package={package}")
+        raise ValueError(
+            f"Cannot register a package name containing '/'. Received: package={package}"
+        )
 
     def decorate(obj):
         registered = f"{package}>{name or obj.__name__}"
         if inspect.isclass(obj) and not hasattr(obj, "get_config"):
             raise ValueError(
-                "Cannot register a class that does not have a get_config() method. "
-                f"Received: {obj}"
+                f"Cannot register a class that does not have a get_config() method. Received: {obj}"
             )
         _REGISTERED[registered] = obj
         obj._registered_name = registered
@@ -58,8 +59,10 @@ def register_keras_serializable(package="Custom", name=None):
 
 def get_registered_name(obj):
     """The name `obj` serializes under: ``package>name`` when user-registered, else its own name."""
-    registered = obj.__dict__.get("_registered_name") if inspect.isclass(obj) else getattr(
-        obj, "_registered_name", None
+    registered = (
+        obj.__dict__.get("_registered_name")
+        if inspect.isclass(obj)
+        else getattr(obj, "_registered_name", None)
     )
     return registered or obj.__name__
 
@@ -136,7 +139,8 @@ def serialize_keras_object(obj):
     cls = type(obj)
     user_registered = cls.__dict__.get("_registered_name")
     config = {
-        "module": cls.__dict__.get("_keras_module") or (None if user_registered is None else cls.__module__),
+        "module": cls.__dict__.get("_keras_module")
+        or (None if user_registered is None else cls.__module__),
         "class_name": cls.__name__,
         "config": obj.get_config(),
         "registered_name": user_registered,
@@ -192,7 +196,9 @@ def deserialize_keras_object(config, custom_objects=None, safe_mode=True, module
             raise ValueError(f"Could not interpret serialized object: '{config}'")
         return found
     if isinstance(config, (list, tuple)):
-        return [deserialize_keras_object(c, custom_objects, safe_mode, module_objects) for c in config]
+        return [
+            deserialize_keras_object(c, custom_objects, safe_mode, module_objects) for c in config
+        ]
     if not isinstance(config, dict):
         raise TypeError(f"Could not parse config: {config}")
     class_name = config.get("class_name")
@@ -207,7 +213,10 @@ def deserialize_keras_object(config, custom_objects=None, safe_mode=True, module
             name = config["config"]
         return deserialize_keras_object(name, custom_objects, safe_mode, module_objects)
     if "class_name" not in config or "config" not in config:
-        return {key: deserialize_keras_object(value, custom_objects, safe_mode, module_objects) for key, value in config.items()}
+        return {
+            key: deserialize_keras_object(value, custom_objects, safe_mode, module_objects)
+            for key, value in config.items()
+        }
     cls = resolve_class(config, custom_objects, module_objects)
     inner = config["config"]
     if hasattr(cls, "from_config"):

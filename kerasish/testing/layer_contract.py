@@ -18,7 +18,10 @@ def _random_inputs(shape, dtype, rng, low=None, high=None):
     if shape is None:
         return None
     if isinstance(shape, dict):
-        return {k: _random_inputs(v, dtype[k] if isinstance(dtype, dict) else dtype, rng) for k, v in shape.items()}
+        return {
+            k: _random_inputs(v, dtype[k] if isinstance(dtype, dict) else dtype, rng)
+            for k, v in shape.items()
+        }
     if isinstance(shape, list):
         dtypes = dtype if isinstance(dtype, list) else [dtype] * len(shape)
         return [_random_inputs(s, d, rng) for s, d in zip(shape, dtypes)]
@@ -45,7 +48,10 @@ def _keras_tensors(shape, dtype):
     from kerasish.engine.input_layer import Input
 
     if isinstance(shape, dict):
-        return {k: _keras_tensors(v, dtype[k] if isinstance(dtype, dict) else dtype) for k, v in shape.items()}
+        return {
+            k: _keras_tensors(v, dtype[k] if isinstance(dtype, dict) else dtype)
+            for k, v in shape.items()
+        }
     if isinstance(shape, list):
         dtypes = dtype if isinstance(dtype, list) else [dtype] * len(shape)
         return [_keras_tensors(s, d) for s, d in zip(shape, dtypes)]
@@ -90,7 +96,9 @@ def run_layer_test(
     layer = layer_cls(**init_kwargs)
     config = layer.get_config()
     revived = layer_cls.from_config(config)
-    assert revived.get_config() == config, f"config round trip changed: {config} vs {revived.get_config()}"
+    assert revived.get_config() == config, (
+        f"config round trip changed: {config} vs {revived.get_config()}"
+    )
     serialized = kerasish.saving.serialize_keras_object(layer)
     assert serialized["class_name"] == layer_cls.__name__
 
@@ -100,9 +108,13 @@ def run_layer_test(
     symbolic_outputs = symbolic_layer(symbolic_inputs, **call_kwargs)
     if expected_output_shape is not None:
         expected_symbolic = jax.tree.map(
-            lambda s: (None, *tuple(s)[1:]), expected_output_shape, is_leaf=lambda s: isinstance(s, tuple)
+            lambda s: (None, *tuple(s)[1:]),
+            expected_output_shape,
+            is_leaf=lambda s: isinstance(s, tuple),
         )
-        got = jax.tree.map(lambda t: t.shape, symbolic_outputs, is_leaf=lambda t: hasattr(t, "_keras_history"))
+        got = jax.tree.map(
+            lambda t: t.shape, symbolic_outputs, is_leaf=lambda t: hasattr(t, "_keras_history")
+        )
         assert got == expected_symbolic, f"symbolic output shape {got} != {expected_symbolic}"
 
     # 3. Eager call, weights. The values before the call are kept for step 4: a training call
@@ -110,14 +122,16 @@ def run_layer_test(
     if not layer.built:
         layer(_keras_tensors(_symbolic_shape(input_shape), input_dtype), **call_kwargs)
     values = {id(v): v.value for v in layer.variables}
-    eager_outputs = layer(input_data, training=training, **call_kwargs) if _accepts_training(layer) else layer(
-        input_data, **call_kwargs
+    eager_outputs = (
+        layer(input_data, training=training, **call_kwargs)
+        if _accepts_training(layer)
+        else layer(input_data, **call_kwargs)
     )
     if expected_output_shape is not None:
         got = jax.tree.map(lambda t: tuple(t.shape), eager_outputs)
-        assert got == jax.tree.map(tuple, expected_output_shape, is_leaf=lambda s: isinstance(s, tuple)), (
-            f"eager output shape {got} != {expected_output_shape}"
-        )
+        assert got == jax.tree.map(
+            tuple, expected_output_shape, is_leaf=lambda s: isinstance(s, tuple)
+        ), f"eager output shape {got} != {expected_output_shape}"
     if expected_num_trainable_weights is not None:
         assert len(layer.trainable_weights) == expected_num_trainable_weights, (
             f"{len(layer.trainable_weights)} trainable weights, expected {expected_num_trainable_weights}"
@@ -141,24 +155,39 @@ def run_layer_test(
         _assert_close(pure_outputs, eager_outputs, tolerance, "jit(apply) vs eager call")
 
     if jax.tree.leaves(params) and _is_float_tree(input_data):
+
         def loss(p):
             outputs, _ = layer.apply(p, state, input_data, training=training, **call_kwargs)
             return sum(jnp.sum(jnp.asarray(o, jnp.float32) ** 2) for o in jax.tree.leaves(outputs))
 
         grads = jax.jit(jax.grad(loss))(params)
-        assert all(bool(jnp.all(jnp.isfinite(g))) for g in jax.tree.leaves(grads)), "non-finite gradients"
+        assert all(bool(jnp.all(jnp.isfinite(g))) for g in jax.tree.leaves(grads)), (
+            "non-finite gradients"
+        )
 
     if not isinstance(input_data, dict):
         batched = jax.tree.map(lambda x: jnp.stack([x, x]), input_data)
         vmapped, _ = jax.vmap(lambda x: apply(params, state, x))(batched)
         if not training or not expected_num_seed_generators:
             _assert_close(
-                jax.tree.map(lambda y: y[0], vmapped), eager_outputs, tolerance, "vmap(apply) vs eager call"
+                jax.tree.map(lambda y: y[0], vmapped),
+                eager_outputs,
+                tolerance,
+                "vmap(apply) vs eager call",
             )
 
     # 5. Parity with Keras 3.
     if keras_parity:
-        _check_keras_parity(layer_cls, init_kwargs, layer, input_data, call_kwargs, eager_outputs, training, tolerance)
+        _check_keras_parity(
+            layer_cls,
+            init_kwargs,
+            layer,
+            input_data,
+            call_kwargs,
+            eager_outputs,
+            training,
+            tolerance,
+        )
     return layer
 
 
@@ -183,7 +212,9 @@ def _assert_close(actual, expected, tolerance, what):
             np.testing.assert_array_equal(a, e, err_msg=what)
 
 
-def _check_keras_parity(layer_cls, init_kwargs, layer, input_data, call_kwargs, outputs, training, tolerance):
+def _check_keras_parity(
+    layer_cls, init_kwargs, layer, input_data, call_kwargs, outputs, training, tolerance
+):
     try:
         import keras
     except ImportError:
@@ -206,7 +237,11 @@ def _check_keras_parity(layer_cls, init_kwargs, layer, input_data, call_kwargs, 
     )
     assert layer.count_params() == keras_layer.count_params()
     keras_layer.set_weights(our_weights)
-    if keras_layer._call_has_training_arg if hasattr(keras_layer, "_call_has_training_arg") else False:
+    if (
+        keras_layer._call_has_training_arg
+        if hasattr(keras_layer, "_call_has_training_arg")
+        else False
+    ):
         theirs = keras_layer(input_data, training=training, **call_kwargs)
     else:
         theirs = keras_layer(input_data, **call_kwargs)

@@ -17,9 +17,11 @@ def flatten_outputs(structure, output_names):
     if isinstance(structure, dict):
         return list(structure.items())
     if isinstance(structure, (list, tuple)):
-        names = list(output_names) if output_names and len(output_names) == len(structure) else [
-            f"output_{i}" for i in range(len(structure))
-        ]
+        names = (
+            list(output_names)
+            if output_names and len(output_names) == len(structure)
+            else [f"output_{i}" for i in range(len(structure))]
+        )
         return list(zip(names, structure))
     return [(output_names[0] if output_names else "output", structure)]
 
@@ -45,7 +47,9 @@ def match_targets(y_true, named_outputs, what="y"):
                 f"The model has {len(names)} outputs, but `{what}` has {len(y_true)} entries."
             )
         return list(y_true)
-    raise ValueError(f"The model has {len(names)} outputs {names}; pass `{what}` as a list or a dict.")
+    raise ValueError(
+        f"The model has {len(names)} outputs {names}; pass `{what}` as a list or a dict."
+    )
 
 
 def _match_config(config, names, argument):
@@ -91,9 +95,11 @@ class CompileLoss:
         self.losses = [None if c is None else _as_loss(losses_module.get(c)) for c in configs]
         if all(loss is None for loss in self.losses):
             raise ValueError("No loss to compute. Provide a `loss` argument in `compile()`.")
-        weights = _match_config(self.loss_weights, self.names, "loss_weights") if self.loss_weights is not None else [
-            None
-        ] * len(self.names)
+        weights = (
+            _match_config(self.loss_weights, self.names, "loss_weights")
+            if self.loss_weights is not None
+            else [None] * len(self.names)
+        )
         self.weights = [1.0 if w is None else float(w) for w in weights]
         if len(self.names) > 1:
             self.trackers = [
@@ -111,9 +117,11 @@ class CompileLoss:
             self.build(y_true, y_pred)
         named = flatten_outputs(y_pred, self.output_names)
         targets = match_targets(y_true, named)
-        weights = match_targets(sample_weight, named, "sample_weight") if isinstance(
-            sample_weight, (dict, list, tuple)
-        ) else [sample_weight] * len(named)
+        weights = (
+            match_targets(sample_weight, named, "sample_weight")
+            if isinstance(sample_weight, (dict, list, tuple))
+            else [sample_weight] * len(named)
+        )
         total = 0.0
         for index, ((_, prediction), target, weight) in enumerate(zip(named, targets, weights)):
             loss_fn = self.losses[index]
@@ -132,7 +140,9 @@ def _as_loss(loss):
 
 
 def _spec(value):
-    return jax.ShapeDtypeStruct(np.shape(value), np.asarray(value).dtype if not hasattr(value, "dtype") else value.dtype)
+    return jax.ShapeDtypeStruct(
+        np.shape(value), np.asarray(value).dtype if not hasattr(value, "dtype") else value.dtype
+    )
 
 
 def _batch_size(value):
@@ -152,19 +162,33 @@ def resolve_metric(identifier, y_true, y_pred):
             len(true_shape) == len(pred_shape) and true_shape[-1:] == (1,) and not binary
         )
         if identifier in _ACCURACY:
-            cls = metrics_module.BinaryAccuracy if binary else (
-                metrics_module.SparseCategoricalAccuracy if sparse else metrics_module.CategoricalAccuracy
+            cls = (
+                metrics_module.BinaryAccuracy
+                if binary
+                else (
+                    metrics_module.SparseCategoricalAccuracy
+                    if sparse
+                    else metrics_module.CategoricalAccuracy
+                )
             )
         else:
-            cls = metrics_module.BinaryCrossentropy if binary else (
-                metrics_module.SparseCategoricalCrossentropy if sparse else metrics_module.CategoricalCrossentropy
+            cls = (
+                metrics_module.BinaryCrossentropy
+                if binary
+                else (
+                    metrics_module.SparseCategoricalCrossentropy
+                    if sparse
+                    else metrics_module.CategoricalCrossentropy
+                )
             )
         return cls(name=identifier)
     metric = metrics_module.get(identifier)
     if not isinstance(metric, metrics_module.Metric):
         metric = metrics_module.MeanMetricWrapper(metric, name=getattr(metric, "__name__", None))
     if isinstance(identifier, str):
-        metric.name = identifier  # Keras logs a metric under the string the user wrote ("mae", "AUC")
+        metric.name = (
+            identifier  # Keras logs a metric under the string the user wrote ("mae", "AUC")
+        )
     return metric
 
 
@@ -210,11 +234,15 @@ class CompileMetrics:
             self.build(y_true, y_pred)
         named = flatten_outputs(y_pred, self.output_names)
         targets = match_targets(y_true, named)
-        weights = match_targets(sample_weight, named, "sample_weight") if isinstance(
-            sample_weight, (dict, list, tuple)
-        ) else [sample_weight] * len(named)
+        weights = (
+            match_targets(sample_weight, named, "sample_weight")
+            if isinstance(sample_weight, (dict, list, tuple))
+            else [sample_weight] * len(named)
+        )
         for index, metric, weighted in self.per_output:
-            metric.update_state(targets[index], named[index][1], sample_weight=weights[index] if weighted else None)
+            metric.update_state(
+                targets[index], named[index][1], sample_weight=weights[index] if weighted else None
+            )
 
     def result(self):
         return {metric.name: metric.result() for metric in self.metrics}

@@ -11,6 +11,7 @@ import math
 import jax
 import numpy as np
 
+
 def unpack_x_y_sample_weight(data):
     """``data`` -> ``(x, y, sample_weight)`` as Keras's `keras.utils.unpack_x_y_sample_weight`."""
     if isinstance(data, list):
@@ -88,7 +89,9 @@ def class_weight_to_sample_weight(y, class_weight):
             f"target structure of type {type(y).__name__}."
         )
     y = np.asarray(y)
-    labels = np.argmax(y, axis=-1) if y.ndim > 1 and y.shape[-1] > 1 else y.reshape(y.shape[0], -1)[:, 0]
+    labels = (
+        np.argmax(y, axis=-1) if y.ndim > 1 and y.shape[-1] > 1 else y.reshape(y.shape[0], -1)[:, 0]
+    )
     table = np.zeros(int(max(max(class_weight), labels.max(initial=0))) + 1, dtype="float32")
     table[:] = 1.0
     for label, weight in class_weight.items():
@@ -99,14 +102,28 @@ def class_weight_to_sample_weight(y, class_weight):
 class ArrayAdapter:
     """Batches in-memory arrays; reshuffles each epoch (``shuffle=True`` or ``"batch"``)."""
 
-    def __init__(self, x, y=None, sample_weight=None, batch_size=None, steps=None, shuffle=False,
-                 class_weight=None):
-        self.x, self.y, self.sample_weight = _to_numpy_tree(x), _to_numpy_tree(y), _to_numpy_tree(sample_weight)
+    def __init__(
+        self,
+        x,
+        y=None,
+        sample_weight=None,
+        batch_size=None,
+        steps=None,
+        shuffle=False,
+        class_weight=None,
+    ):
+        self.x, self.y, self.sample_weight = (
+            _to_numpy_tree(x),
+            _to_numpy_tree(y),
+            _to_numpy_tree(sample_weight),
+        )
         if class_weight is not None:
             if self.y is None:
                 raise ValueError("`class_weight` requires targets `y`.")
             weights = class_weight_to_sample_weight(self.y, class_weight)
-            self.sample_weight = weights if self.sample_weight is None else self.sample_weight * weights
+            self.sample_weight = (
+                weights if self.sample_weight is None else self.sample_weight * weights
+            )
         self.num_samples = _num_samples((self.x, self.y, self.sample_weight))
         self.batch_size = batch_size or 32
         self.shuffle = shuffle
@@ -191,7 +208,11 @@ class IteratorAdapter:
                 self._iterator = None
                 return
             x, y, sample_weight = unpack_x_y_sample_weight(data)
-            x, y, sample_weight = _to_numpy_tree(x), _to_numpy_tree(y), _to_numpy_tree(sample_weight)
+            x, y, sample_weight = (
+                _to_numpy_tree(x),
+                _to_numpy_tree(y),
+                _to_numpy_tree(sample_weight),
+            )
             if self.class_weight is not None and y is not None:
                 weights = class_weight_to_sample_weight(y, self.class_weight)
                 sample_weight = weights if sample_weight is None else sample_weight * weights
@@ -201,8 +222,9 @@ class IteratorAdapter:
             self.source.on_epoch_end()
 
 
-def get_data_adapter(x, y=None, sample_weight=None, batch_size=None, steps=None, shuffle=False,
-                     class_weight=None):
+def get_data_adapter(
+    x, y=None, sample_weight=None, batch_size=None, steps=None, shuffle=False, class_weight=None
+):
     """The adapter for ``x``; raises a clear `ValueError` for types it cannot read."""
     if _is_array_data(x) and x is not None:
         return ArrayAdapter(x, y, sample_weight, batch_size, steps, shuffle, class_weight)
@@ -216,7 +238,11 @@ def get_data_adapter(x, y=None, sample_weight=None, batch_size=None, steps=None,
             "When providing `x` as a generator, iterator or dataset, `sample_weight` should not "
             "be passed. Instead, the sample weights should be included as part of the data `x`."
         )
-    if hasattr(x, "__next__") or hasattr(x, "__iter__") or (hasattr(x, "__getitem__") and hasattr(x, "__len__")):
+    if (
+        hasattr(x, "__next__")
+        or hasattr(x, "__iter__")
+        or (hasattr(x, "__getitem__") and hasattr(x, "__len__"))
+    ):
         if isinstance(x, (str, bytes)):
             raise ValueError(f"Unrecognized data type: x={x!r} (of type {type(x)})")
         return IteratorAdapter(x, steps, class_weight)

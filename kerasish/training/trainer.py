@@ -86,14 +86,22 @@ class Trainer:
         from kerasish.training import compile_utils
 
         self.optimizer = optimizers_module.get(optimizer)
-        if auto_scale_loss and self.dtype_policy.compute_dtype == "float16" and not isinstance(
-            self.optimizer, optimizers_module.LossScaleOptimizer
+        if (
+            auto_scale_loss
+            and self.dtype_policy.compute_dtype == "float16"
+            and not isinstance(self.optimizer, optimizers_module.LossScaleOptimizer)
         ):
             self.optimizer = optimizers_module.LossScaleOptimizer(self.optimizer)
         self.loss = loss
         output_names = self._output_names()
-        self._compile_loss = compile_utils.CompileLoss(loss, loss_weights, output_names) if loss is not None else None
-        self._compile_metrics = compile_utils.CompileMetrics(metrics, weighted_metrics, output_names)
+        self._compile_loss = (
+            compile_utils.CompileLoss(loss, loss_weights, output_names)
+            if loss is not None
+            else None
+        )
+        self._compile_metrics = compile_utils.CompileMetrics(
+            metrics, weighted_metrics, output_names
+        )
         self._loss_tracker = metrics_module.Mean(name="loss")
         if steps_per_execution < 1:
             raise ValueError(f"`steps_per_execution` must be >= 1. Received: {steps_per_execution}")
@@ -103,7 +111,9 @@ class Trainer:
         self._jitted = {}
         self.compiled = True
         self._compile_config = {
-            "optimizer": serialize_keras_object(self.optimizer) if hasattr(self.optimizer, "get_config") else None,
+            "optimizer": serialize_keras_object(self.optimizer)
+            if hasattr(self.optimizer, "get_config")
+            else None,
             "loss": _serialize_maybe(loss),
             "loss_weights": loss_weights,
             "metrics": _serialize_maybe(metrics),
@@ -165,18 +175,32 @@ class Trainer:
             total = total + jnp.asarray(value, jnp.float32)
         return jnp.asarray(total, jnp.float32)
 
-    def stateless_compute_loss(self, trainable_variables, non_trainable_variables, metrics_variables,
-                               x=None, y=None, y_pred=None, sample_weight=None, training=True):
+    def stateless_compute_loss(
+        self,
+        trainable_variables,
+        non_trainable_variables,
+        metrics_variables,
+        x=None,
+        y=None,
+        y_pred=None,
+        sample_weight=None,
+        training=True,
+    ):
         variables = self.trainable_variables + self.non_trainable_variables + self.metrics_variables
         values = list(trainable_variables) + list(non_trainable_variables) + list(metrics_variables)
         with StateScope({id(v): x for v, x in zip(variables, values)}) as scope:
-            loss = self.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=training)
+            loss = self.compute_loss(
+                x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=training
+            )
 
         def current(variable_list):
             return [scope.values[id(v)] for v in variable_list]
 
-        return loss, (current(self.trainable_variables), current(self.non_trainable_variables),
-                      current(self.metrics_variables))
+        return loss, (
+            current(self.trainable_variables),
+            current(self.non_trainable_variables),
+            current(self.metrics_variables),
+        )
 
     def compute_metrics(self, x, y, y_pred, sample_weight=None):
         if y is not None:
@@ -194,27 +218,50 @@ class Trainer:
         return logs
 
     # -- step functions (Keras 3 JAX form) ----------------------------------------------
-    def compute_loss_and_updates(self, trainable_variables, non_trainable_variables, metrics_variables,
-                                 x, y, sample_weight, training=False, optimizer_variables=None):
+    def compute_loss_and_updates(
+        self,
+        trainable_variables,
+        non_trainable_variables,
+        metrics_variables,
+        x,
+        y,
+        sample_weight,
+        training=False,
+        optimizer_variables=None,
+    ):
         y_pred, non_trainable_variables, losses = self.stateless_call(
             trainable_variables, non_trainable_variables, x, return_losses=True, training=training
         )
         self._losses_override = losses
         try:
-            loss, (trainable_variables, non_trainable_variables, metrics_variables) = self.stateless_compute_loss(
-                trainable_variables, non_trainable_variables, metrics_variables,
-                x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=training,
+            loss, (trainable_variables, non_trainable_variables, metrics_variables) = (
+                self.stateless_compute_loss(
+                    trainable_variables,
+                    non_trainable_variables,
+                    metrics_variables,
+                    x=x,
+                    y=y,
+                    y_pred=y_pred,
+                    sample_weight=sample_weight,
+                    training=training,
+                )
             )
         finally:
             self._losses_override = None
         unscaled_loss = loss
         if training and optimizer_variables is not None and hasattr(self.optimizer, "scale_loss"):
-            with StateScope({id(v): x for v, x in zip(self.optimizer.variables, optimizer_variables)}):
+            with StateScope(
+                {id(v): x for v, x in zip(self.optimizer.variables, optimizer_variables)}
+            ):
                 loss = self.optimizer.scale_loss(loss)
         return loss, (unscaled_loss, y_pred, non_trainable_variables, metrics_variables)
 
-    def _update_metrics_variables(self, metrics_variables, unscaled_loss, x, y, y_pred, sample_weight):
-        with StateScope({id(v): x for v, x in zip(self.metrics_variables, metrics_variables)}) as scope:
+    def _update_metrics_variables(
+        self, metrics_variables, unscaled_loss, x, y, y_pred, sample_weight
+    ):
+        with StateScope(
+            {id(v): x for v, x in zip(self.metrics_variables, metrics_variables)}
+        ) as scope:
             batch_size = jnp.shape(jax.tree.leaves(x)[0])[0]
             self._loss_tracker.update_state(unscaled_loss, sample_weight=batch_size)
             logs = self.compute_metrics(x, y, y_pred, sample_weight)
@@ -225,8 +272,14 @@ class Trainer:
         x, y, sample_weight = unpack_x_y_sample_weight(data)
         grad_fn = jax.value_and_grad(self.compute_loss_and_updates, has_aux=True)
         (_, aux), grads = grad_fn(
-            trainable_variables, non_trainable_variables, metrics_variables, x, y, sample_weight,
-            training=True, optimizer_variables=optimizer_variables,
+            trainable_variables,
+            non_trainable_variables,
+            metrics_variables,
+            x,
+            y,
+            sample_weight,
+            training=True,
+            optimizer_variables=optimizer_variables,
         )
         unscaled_loss, y_pred, non_trainable_variables, metrics_variables = aux
         trainable_variables, optimizer_variables = self.optimizer.stateless_apply(
@@ -235,13 +288,21 @@ class Trainer:
         logs, metrics_variables = self._update_metrics_variables(
             metrics_variables, unscaled_loss, x, y, y_pred, sample_weight
         )
-        return logs, TrainState(trainable_variables, non_trainable_variables, optimizer_variables, metrics_variables)
+        return logs, TrainState(
+            trainable_variables, non_trainable_variables, optimizer_variables, metrics_variables
+        )
 
     def test_step(self, state, data):
         trainable_variables, non_trainable_variables, metrics_variables = state
         x, y, sample_weight = unpack_x_y_sample_weight(data)
         _, aux = self.compute_loss_and_updates(
-            trainable_variables, non_trainable_variables, metrics_variables, x, y, sample_weight, training=False
+            trainable_variables,
+            non_trainable_variables,
+            metrics_variables,
+            x,
+            y,
+            sample_weight,
+            training=False,
         )
         unscaled_loss, y_pred, non_trainable_variables, metrics_variables = aux
         logs, metrics_variables = self._update_metrics_variables(
@@ -265,9 +326,14 @@ class Trainer:
         key = (kind, multi_step)
         if key in self._jitted:
             return self._jitted[key]
-        step = {"train": self.train_step, "test": self.test_step, "predict": self._predict_state_step}[kind]
+        step = {
+            "train": self.train_step,
+            "test": self.test_step,
+            "predict": self._predict_state_step,
+        }[kind]
         first_kept = 0 if kind == "train" else 1
         if multi_step:
+
             def function(state, stacked):
                 def body(carry, data):
                     outputs, carry = step(carry, data)
@@ -278,6 +344,7 @@ class Trainer:
                     outputs = jax.tree.map(lambda value: value[-1], outputs)
                 return outputs, tuple(state)[first_kept:]
         else:
+
             def function(state, data):
                 outputs, state = step(state, data)
                 return outputs, tuple(state)[first_kept:]
@@ -300,13 +367,24 @@ class Trainer:
         x, y, sample_weight = unpack_x_y_sample_weight(data)
         if not self.built:
             self(jax.tree.map(jnp.asarray, x))
-        needs_metrics = self.compiled and y is not None and (
-            (self._compile_loss is not None and not self._compile_loss.built) or not self._compile_metrics.built
+        needs_metrics = (
+            self.compiled
+            and y is not None
+            and (
+                (self._compile_loss is not None and not self._compile_loss.built)
+                or not self._compile_metrics.built
+            )
         )
         if needs_metrics:
-            y_pred = jax.eval_shape(lambda inputs: self.stateless_call(
-                [v.value for v in self.trainable_variables],
-                [v.value for v in self.non_trainable_variables], inputs, training=False)[0], x)
+            y_pred = jax.eval_shape(
+                lambda inputs: self.stateless_call(
+                    [v.value for v in self.trainable_variables],
+                    [v.value for v in self.non_trainable_variables],
+                    inputs,
+                    training=False,
+                )[0],
+                x,
+            )
             if self._compile_loss is not None and not self._compile_loss.built:
                 self._compile_loss.build(y, y_pred)
             if not self._compile_metrics.built:
@@ -322,7 +400,11 @@ class Trainer:
         metrics = [v.value for v in self.metrics_variables]
         if kind == "test":
             return (trainable, non_trainable, metrics)
-        return _unaliased(TrainState(trainable, non_trainable, [v.value for v in self.optimizer.variables], metrics))
+        return _unaliased(
+            TrainState(
+                trainable, non_trainable, [v.value for v in self.optimizer.variables], metrics
+            )
+        )
 
     def jax_state_sync(self):
         """Copies the state of a running `fit` into the variables (a callback reads the model).
@@ -365,6 +447,7 @@ class Trainer:
         end = getattr(callbacks, f"on_{kind}_batch_end")
         logs, outputs, step_index = None, [], 0
         pending = []
+
         def run(batches):
             nonlocal state, logs, step_index
             if hooks:
@@ -431,7 +514,9 @@ class Trainer:
                     "`validation_split` is only supported for arrays, not for generators or datasets."
                 )
             (x, y, sample_weight), validation_data = adapter.split(validation_split)
-        adapter = get_data_adapter(x, y, sample_weight, batch_size, steps_per_epoch, shuffle, class_weight)
+        adapter = get_data_adapter(
+            x, y, sample_weight, batch_size, steps_per_epoch, shuffle, class_weight
+        )
         validation_adapter = None
         if validation_data is not None:
             val_x, val_y, val_weight = unpack_x_y_sample_weight(validation_data)
@@ -439,9 +524,18 @@ class Trainer:
                 val_x, val_y, val_weight, validation_batch_size or batch_size, validation_steps
             )
         verbose = 1 if verbose == "auto" else verbose
-        callbacks = callbacks if isinstance(callbacks, CallbackList) else CallbackList(
-            callbacks, add_history=True, add_progbar=verbose != 0, model=self,
-            verbose=verbose, epochs=epochs, steps=adapter.num_batches,
+        callbacks = (
+            callbacks
+            if isinstance(callbacks, CallbackList)
+            else CallbackList(
+                callbacks,
+                add_history=True,
+                add_progbar=verbose != 0,
+                model=self,
+                verbose=verbose,
+                epochs=epochs,
+                steps=adapter.num_batches,
+            )
         )
         self.stop_training = False
         first_batch = next(iter(adapter.batches(0)), None)
@@ -454,7 +548,9 @@ class Trainer:
             callbacks.on_epoch_begin(epoch)
             # Read after the hook: a callback may have set the learning rate or the weights.
             state = self._reset_metric_values(self._state("train"), "train")
-            state, logs, _, _ = self._run_epoch("train", adapter, state, callbacks, epoch_seed=epoch)
+            state, logs, _, _ = self._run_epoch(
+                "train", adapter, state, callbacks, epoch_seed=epoch
+            )
             self._write_back(state, "train")
             epoch_logs = _host_logs(logs) if logs is not None else {}
             if validation_adapter is not None and _should_validate(epoch, validation_freq):
@@ -479,8 +575,18 @@ class Trainer:
         callbacks.on_test_end(host_logs)
         return host_logs
 
-    def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None, steps=None,
-                 callbacks=None, return_dict=False, **kwargs):
+    def evaluate(
+        self,
+        x=None,
+        y=None,
+        batch_size=None,
+        verbose="auto",
+        sample_weight=None,
+        steps=None,
+        callbacks=None,
+        return_dict=False,
+        **kwargs,
+    ):
         """Loss and metrics on the data; a dict with ``return_dict``, else Keras's list/scalar."""
         from kerasish.callbacks import CallbackList
 
@@ -489,8 +595,17 @@ class Trainer:
             raise ValueError(f"Arguments not recognized: {kwargs}")
         adapter = get_data_adapter(x, y, sample_weight, batch_size, steps)
         verbose = 1 if verbose == "auto" else verbose
-        callbacks = callbacks if isinstance(callbacks, CallbackList) else CallbackList(
-            callbacks, add_progbar=verbose != 0, model=self, verbose=verbose, epochs=1, steps=adapter.num_batches
+        callbacks = (
+            callbacks
+            if isinstance(callbacks, CallbackList)
+            else CallbackList(
+                callbacks,
+                add_progbar=verbose != 0,
+                model=self,
+                verbose=verbose,
+                epochs=1,
+                steps=adapter.num_batches,
+            )
         )
         logs = self._evaluate_adapter(adapter, callbacks)
         return logs if return_dict else self._flatten_logs(logs)
@@ -508,8 +623,17 @@ class Trainer:
         if not callbacks and not verbose and steps is None and self.built and _is_array_input(x):
             return self._predict_arrays(x, batch_size or 32)
         adapter = get_data_adapter(x, batch_size=batch_size, steps=steps)
-        callbacks = callbacks if isinstance(callbacks, CallbackList) else CallbackList(
-            callbacks, add_progbar=verbose != 0, model=self, verbose=verbose, epochs=1, steps=adapter.num_batches
+        callbacks = (
+            callbacks
+            if isinstance(callbacks, CallbackList)
+            else CallbackList(
+                callbacks,
+                add_progbar=verbose != 0,
+                model=self,
+                verbose=verbose,
+                epochs=1,
+                steps=adapter.num_batches,
+            )
         )
         if not self.built:
             first_batch = next(iter(adapter.batches(0)), None)
@@ -522,7 +646,9 @@ class Trainer:
         chunks = []
         for result, stacked in outputs:
             host = jax.device_get(result)
-            chunks.append(jax.tree.map(lambda a: a.reshape(-1, *a.shape[2:]), host) if stacked else host)
+            chunks.append(
+                jax.tree.map(lambda a: a.reshape(-1, *a.shape[2:]), host) if stacked else host
+            )
         return jax.tree.map(lambda *parts: np.concatenate(parts, axis=0), *chunks)
 
     def _predict_arrays(self, x, batch_size):
@@ -533,7 +659,8 @@ class Trainer:
         chunks = []
         for start in range(0, rows, batch_size):
             window = slice(start, start + batch_size)
-            outputs, state = self._step("predict", state, (jax.tree.map(lambda a: a[window], x),))
+            batch = jax.tree.map(lambda a, rows=window: a[rows], x)
+            outputs, state = self._step("predict", state, (batch,))
             chunks.append(outputs)
         self._write_back(state, "predict")
         chunks = jax.device_get(chunks)
@@ -544,7 +671,9 @@ class Trainer:
     # -- single batches ------------------------------------------------------------------
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
         self._assert_compiled()
-        adapter = get_data_adapter(x, y, sample_weight, batch_size=_num_rows(x), class_weight=class_weight)
+        adapter = get_data_adapter(
+            x, y, sample_weight, batch_size=_num_rows(x), class_weight=class_weight
+        )
         (batch,) = list(adapter.batches(0))
         data = _compact(*batch)
         self._symbolic_build(data)
@@ -586,14 +715,18 @@ def _unaliased(state):
 
 def _host_logs(logs):
     """Device scalars -> Python floats (once per epoch, or when a callback reads them)."""
-    return {name: float(np.asarray(value)) if np.ndim(value) == 0 else np.asarray(value)
-            for name, value in jax.device_get(logs).items()}
+    return {
+        name: float(np.asarray(value)) if np.ndim(value) == 0 else np.asarray(value)
+        for name, value in jax.device_get(logs).items()
+    }
 
 
 def _is_array_input(x):
     leaves = jax.tree.leaves(x)
-    return bool(leaves) and all(isinstance(leaf, (np.ndarray, jax.Array)) for leaf in leaves) and not isinstance(
-        x, tuple
+    return (
+        bool(leaves)
+        and all(isinstance(leaf, (np.ndarray, jax.Array)) for leaf in leaves)
+        and not isinstance(x, tuple)
     )
 
 

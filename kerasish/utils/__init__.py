@@ -7,8 +7,16 @@ from kerasish.utils.progbar import Progbar as Progbar
 from kerasish.utils.py_dataset import PyDataset as PyDataset
 from kerasish.utils.random_utils import set_random_seed as set_random_seed
 
-__all__ = ["Progbar", "PyDataset", "get_file", "normalize", "set_random_seed", "to_categorical", "unpack_x_y_sample_weight",
-           "pack_x_y_sample_weight"]
+__all__ = [
+    "Progbar",
+    "PyDataset",
+    "get_file",
+    "normalize",
+    "set_random_seed",
+    "to_categorical",
+    "unpack_x_y_sample_weight",
+    "pack_x_y_sample_weight",
+]
 
 
 def unpack_x_y_sample_weight(data):

@@ -34,8 +34,16 @@ class Progbar:
     ...     bar.update(step, values=[("loss", 0.5)])
     """
 
-    def __init__(self, target, width=20, verbose=1, interval=0.05, stateful_metrics=None, unit_name="step",
-                 stream=None):
+    def __init__(
+        self,
+        target,
+        width=20,
+        verbose=1,
+        interval=0.05,
+        stateful_metrics=None,
+        unit_name="step",
+        stream=None,
+    ):
         self.target = target
         self.width = width
         self.verbose = verbose
@@ -46,8 +54,11 @@ class Progbar:
         self._start = time.time()
         self._last_update = 0.0
         self._previous_width = 0
-        self._dynamic = (hasattr(self.stream, "isatty") and self.stream.isatty()) or "ipykernel" in sys.modules \
+        self._dynamic = (
+            (hasattr(self.stream, "isatty") and self.stream.isatty())
+            or "ipykernel" in sys.modules
             or os.environ.get("KERASISH_DYNAMIC_PROGBAR") == "1"
+        )
 
     def update(self, current, values=None, finalize=None):
         if finalize is None:
@@ -81,11 +92,11 @@ class Progbar:
         if self.target and not finalize:
             eta = per_step * (self.target - current)
             if eta > 3600:
-                timing = " %d:%02d:%02d" % (eta // 3600, (eta % 3600) // 60, eta % 60)
+                timing = f" {int(eta // 3600)}:{int(eta % 3600 // 60):02d}:{int(eta % 60):02d}"
             elif eta > 60:
-                timing = " %d:%02d" % (eta // 60, eta % 60)
+                timing = f" {int(eta // 60)}:{int(eta % 60):02d}"
             else:
-                timing = " %ds" % eta
+                timing = f" {int(eta)}s"
         else:
             timing = f" {now - self._start:.0f}s"
         line = bar + timing + _format_time(per_step, self.unit_name) + self._metric_text()

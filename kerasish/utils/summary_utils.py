@@ -51,7 +51,9 @@ def _is_sequential_like(model):
         return True
     nodes = []
     for depth_nodes in model._nodes_by_depth.values():
-        if len(depth_nodes) > 1 or (len(depth_nodes) == 1 and len(depth_nodes[0].input_tensors) > 1):
+        if len(depth_nodes) > 1 or (
+            len(depth_nodes) == 1 and len(depth_nodes[0].input_tensors) > 1
+        ):
             return False
         nodes += depth_nodes
     node_ids = {id(n) for n in nodes}
@@ -79,8 +81,10 @@ def _render_row(cells, widths, aligns, left, middle, right):
         parts = []
         for column, width, align in zip(wrapped, widths, aligns):
             text = column[i] if i < len(column) else ""
-            text = text.rjust(width - 2) if align == "right" else (
-                text.center(width - 2) if align == "center" else text.ljust(width - 2)
+            text = (
+                text.rjust(width - 2)
+                if align == "right"
+                else (text.center(width - 2) if align == "center" else text.ljust(width - 2))
             )
             parts.append(f" {text} ")
         lines.append(left + middle.join(parts) + right)
@@ -91,8 +95,15 @@ def _rule(widths, left, middle, right, fill):
     return left + middle.join(fill * w for w in widths) + right
 
 
-def print_summary(model, line_length=None, positions=None, print_fn=None, expand_nested=False,
-                  show_trainable=False, layer_range=None):
+def print_summary(
+    model,
+    line_length=None,
+    positions=None,
+    print_fn=None,
+    expand_nested=False,
+    show_trainable=False,
+    layer_range=None,
+):
     """Prints (or passes line by line to ``print_fn``) the summary table of ``model``."""
     from kerasish.engine.sequential import Sequential
 
@@ -140,7 +151,11 @@ def print_summary(model, line_length=None, positions=None, print_fn=None, expand
             params = "0 (unbuilt)"
         else:
             params = f"{layer.count_params():,}"
-        class_name = to_camel_case(layer.function.__name__) if hasattr(layer, "function") else type(layer).__name__
+        class_name = (
+            to_camel_case(layer.function.__name__)
+            if hasattr(layer, "function")
+            else type(layer).__name__
+        )
         row = [f"{prefix}{layer.name} ({class_name})", format_layer_shape(layer), params]
         if not sequential_like:
             row.append(_connections(layer, model))
@@ -161,7 +176,11 @@ def print_summary(model, line_length=None, positions=None, print_fn=None, expand
     lines.append(_rule(widths, "┡", "╇", "┩", "━"))
     for index, row in enumerate(rows):
         lines += _render_row(row, widths, aligns, "│", "│", "│")
-        lines.append(_rule(widths, "├", "┼", "┤", "─") if index < len(rows) - 1 else _rule(widths, "└", "┴", "┘", "─"))
+        lines.append(
+            _rule(widths, "├", "┼", "┤", "─")
+            if index < len(rows) - 1
+            else _rule(widths, "└", "┴", "┘", "─")
+        )
     if not rows:
         lines.append(_rule(widths, "└", "┴", "┘", "─"))
 
@@ -169,8 +188,12 @@ def print_summary(model, line_length=None, positions=None, print_fn=None, expand
     non_trainable = model.non_trainable_weights
     total_count = sum(math.prod(w.shape) for w in trainable + non_trainable)
     trainable_count = sum(math.prod(w.shape) for w in trainable)
-    lines.append(f" Total params: {total_count:,} ({readable_memory_size(weight_memory_size(trainable + non_trainable))})")
-    lines.append(f" Trainable params: {trainable_count:,} ({readable_memory_size(weight_memory_size(trainable))})")
+    lines.append(
+        f" Total params: {total_count:,} ({readable_memory_size(weight_memory_size(trainable + non_trainable))})"
+    )
+    lines.append(
+        f" Trainable params: {trainable_count:,} ({readable_memory_size(weight_memory_size(trainable))})"
+    )
     lines.append(
         f" Non-trainable params: {total_count - trainable_count:,} "
         f"({readable_memory_size(weight_memory_size(non_trainable))})"

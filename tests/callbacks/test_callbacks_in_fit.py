@@ -1,6 +1,4 @@
-"""The callbacks through a real `model.fit`, next to Keras 3's `fit` where behaviour can be compared.
-
-"""
+"""The callbacks through a real `model.fit`, next to Keras 3's `fit` where behaviour can be compared."""
 
 import os
 
@@ -10,8 +8,6 @@ import pytest
 
 import kerasish
 from kerasish import callbacks
-
-
 
 X = np.linspace(-1, 1, 32, dtype="float32").reshape(16, 2)
 Y = (X @ np.array([[1.5], [-2.0]], "float32") + 0.5).astype("float32")
@@ -98,7 +94,9 @@ def test_learning_rate_scheduler_matches_keras():
         return lr * 0.5
 
     def run(module, model):
-        history = _fit(model, [module.callbacks.LearningRateScheduler(schedule)], epochs=3, shuffle=False)
+        history = _fit(
+            model, [module.callbacks.LearningRateScheduler(schedule)], epochs=3, shuffle=False
+        )
         return history.history["learning_rate"], [np.asarray(w) for w in model.get_weights()]
 
     ours, theirs = run(kerasish, _ours()), run(keras, _theirs())
@@ -126,7 +124,9 @@ def test_terminate_on_nan_stops_in_the_first_epoch(capsys):
     assert "Invalid loss, terminating training" in capsys.readouterr().out
 
 
-@pytest.mark.xfail(strict=True, raises=AttributeError, reason="`Model.save_weights` arrives with the saving issue")
+@pytest.mark.xfail(
+    strict=True, raises=AttributeError, reason="`Model.save_weights` arrives with the saving issue"
+)
 def test_model_checkpoint_calls_save_weights(tmp_path):
     model = _ours()
     checkpoint = callbacks.ModelCheckpoint(

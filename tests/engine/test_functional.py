@@ -21,7 +21,7 @@ def _two_branch(lib, n):
 def test_branching_model_matches_keras_weights_order_and_outputs():
     ours = _two_branch(keras, 0)
     theirs = _two_branch(reference, 0)
-    assert [l.name for l in ours.layers] == [l.name for l in theirs.layers]
+    assert [layer.name for layer in ours.layers] == [layer.name for layer in theirs.layers]
     assert [w.shape for w in ours.get_weights()] == [tuple(w.shape) for w in theirs.get_weights()]
     assert ours.count_params() == theirs.count_params()
     ours.set_weights(theirs.get_weights())
@@ -33,7 +33,9 @@ def test_multi_input_multi_output_dict_and_list():
     a = keras.Input((3,), name="a")
     b = keras.Input((2,), name="b")
     shared = layers.Dense(4, name="shared")
-    h = keras.ops.concatenate([shared(keras.ops.concatenate([a, b[:, :1], b[:, 1:]], axis=-1))], axis=-1)
+    h = keras.ops.concatenate(
+        [shared(keras.ops.concatenate([a, b[:, :1], b[:, 1:]], axis=-1))], axis=-1
+    )
     out1 = layers.Dense(1, name="out1")(h)
     out2 = layers.Dense(2, name="out2")(h)
     model = keras.Model({"a": a, "b": b}, {"first": out1, "second": out2})
@@ -61,7 +63,7 @@ def test_nested_model_as_layer():
     x = keras.Input((4,))
     y = layers.Dense(2, name="head")(inner(x))
     outer = keras.Model(x, y)
-    assert [l.name for l in outer.layers][-2:] == ["inner", "head"]
+    assert [layer.name for layer in outer.layers][-2:] == ["inner", "head"]
     assert len(outer.weights) == 4
     params, state = outer.init(jax.random.key(0))
     assert set(params) == {"inner", "head"}
@@ -94,7 +96,9 @@ def test_functional_config_round_trip_keys_and_predictions():
     our_config = ours.get_config()
     their_config = theirs.get_config()
     assert set(our_config) == set(their_config)
-    assert [l["class_name"] for l in our_config["layers"]] == [l["class_name"] for l in their_config["layers"]]
+    assert [layer["class_name"] for layer in our_config["layers"]] == [
+        layer["class_name"] for layer in their_config["layers"]
+    ]
     assert our_config["input_layers"] == their_config["input_layers"]
     assert our_config["output_layers"] == their_config["output_layers"]
     revived = keras.Model.from_config(our_config)
@@ -110,7 +114,7 @@ def test_functional_config_round_trip_keys_and_predictions():
 def test_clone_model_same_structure_fresh_weights():
     model = _two_branch(keras, 3)
     clone = keras.models.clone_model(model)
-    assert [type(l) for l in clone.layers] == [type(l) for l in model.layers]
+    assert [type(layer) for layer in clone.layers] == [type(layer) for layer in model.layers]
     clone.set_weights(model.get_weights())
     x = np.ones((2, 6), "float32")
     np.testing.assert_allclose(clone(x), model(x), atol=1e-6)

@@ -12,7 +12,9 @@ class Scale(layers.Layer):
         super().__init__(**kwargs)
 
     def build(self, input_shape):
-        self.scale = self.add_weight(shape=(input_shape[-1],), initializer="ones", regularizer="l2", name="scale")
+        self.scale = self.add_weight(
+            shape=(input_shape[-1],), initializer="ones", regularizer="l2", name="scale"
+        )
         self.count = self.add_weight(shape=(), initializer="zeros", trainable=False, name="count")
 
     def call(self, inputs):
@@ -60,7 +62,9 @@ def test_stateless_call_keras_convention():
     outputs, new_non_trainable = layer.stateless_call(trainable, non_trainable, jnp.ones((1, 3)))
     np.testing.assert_allclose(outputs, [[2.0, 2.0, 2.0]])
     assert float(new_non_trainable[0]) == 6.0
-    outputs, _, losses = layer.stateless_call(trainable, non_trainable, jnp.ones((1, 3)), return_losses=True)
+    outputs, _, losses = layer.stateless_call(
+        trainable, non_trainable, jnp.ones((1, 3)), return_losses=True
+    )
     assert len(losses) == 2
     with pytest.raises(ValueError, match="must be a list of tensors corresponding 1:1"):
         layer.stateless_call([], non_trainable, jnp.ones((1, 3)))
@@ -71,7 +75,10 @@ def test_init_is_deterministic_in_the_key():
     p1, _ = model.init(jax.random.key(0))
     p2, _ = model.init(jax.random.key(0))
     p3, _ = model.init(jax.random.key(1))
-    kernel = lambda p: p["dense"]["kernel"] if "dense" in p else next(iter(p.values()))["kernel"]
+
+    def kernel(tree):
+        return next(iter(tree.values()))["kernel"]
+
     np.testing.assert_array_equal(kernel(p1), kernel(p2))
     assert not np.allclose(kernel(p1), kernel(p3))
 
@@ -79,7 +86,10 @@ def test_init_is_deterministic_in_the_key():
 def test_call_shape_error_names_layer_and_shapes():
     dense = layers.Dense(3, name="dense_784")
     dense.build((None, 784))
-    with pytest.raises(ValueError, match=r"layer 'dense_784'.*expected axis -1 of input shape to have value 784.*\(2, 10\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"layer 'dense_784'.*expected axis -1 of input shape to have value 784.*\(2, 10\)",
+    ):
         dense(np.ones((2, 10), "float32"))
 
 
@@ -94,20 +104,30 @@ def test_definition_time_shape_error():
 def test_functional_call_shape_error():
     x = keras.Input((4,), name="features")
     model = keras.Model(x, layers.Dense(2)(x), name="clf")
-    with pytest.raises(ValueError, match=r"name 'features' of layer 'clf'.*expected shape=\(None, 4\), found shape=\(2, 10\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"name 'features' of layer 'clf'.*expected shape=\(None, 4\), found shape=\(2, 10\)",
+    ):
         model(np.ones((2, 10), "float32"))
 
 
 def test_set_weights_errors():
     model = keras.Sequential([keras.Input((4,)), layers.Dense(3)])
-    with pytest.raises(ValueError, match="weight list of length 1, but the layer was expecting 2 weights"):
+    with pytest.raises(
+        ValueError, match="weight list of length 1, but the layer was expecting 2 weights"
+    ):
         model.set_weights([np.zeros((4, 3))])
-    with pytest.raises(ValueError, match=r"weight shape \(4, 3\) is not compatible with provided weight shape \(4, 2\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"weight shape \(4, 3\) is not compatible with provided weight shape \(4, 2\)",
+    ):
         model.set_weights([np.zeros((4, 2)), np.zeros(3)])
 
 
 def test_unknown_activation_and_initializer_names():
-    with pytest.raises(ValueError, match="Could not interpret activation function identifier: nope"):
+    with pytest.raises(
+        ValueError, match="Could not interpret activation function identifier: nope"
+    ):
         layers.Dense(3, activation="nope")
     with pytest.raises(ValueError, match="Could not interpret initializer identifier: nope"):
         layers.Dense(3, kernel_initializer="nope")

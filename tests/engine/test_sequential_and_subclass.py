@@ -9,8 +9,16 @@ from kerasish import layers
 
 
 def test_sequential_with_input_builds_at_once_and_matches_keras():
-    ours = keras.Sequential([keras.Input((4,)), layers.Dense(8, activation="relu"), layers.Dense(3)])
-    theirs = reference.Sequential([reference.Input((4,)), reference.layers.Dense(8, activation="relu"), reference.layers.Dense(3)])
+    ours = keras.Sequential(
+        [keras.Input((4,)), layers.Dense(8, activation="relu"), layers.Dense(3)]
+    )
+    theirs = reference.Sequential(
+        [
+            reference.Input((4,)),
+            reference.layers.Dense(8, activation="relu"),
+            reference.layers.Dense(3),
+        ]
+    )
     assert ours.built
     assert [w.shape for w in ours.get_weights()] == [tuple(w.shape) for w in theirs.get_weights()]
     ours.set_weights(theirs.get_weights())

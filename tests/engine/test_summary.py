@@ -27,15 +27,19 @@ def test_summary_table_counts_and_rows_match_keras():
 
 def test_summary_totals_equal_keras_for_frozen_layers():
     ours = keras.Sequential([keras.Input((8,)), layers.Dense(16), layers.Dense(4)])
-    theirs = reference.Sequential([reference.Input((8,)), reference.layers.Dense(16), reference.layers.Dense(4)])
+    theirs = reference.Sequential(
+        [reference.Input((8,)), reference.layers.Dense(16), reference.layers.Dense(4)]
+    )
     ours.layers[0].trainable = False
     theirs.layers[0].trainable = False
     their_lines = []
     theirs.summary(print_fn=lambda text, **_: their_lines.extend(text.splitlines()))
     our_lines = _lines(ours)
     for prefix in (" Total params", " Trainable params", " Non-trainable params"):
-        ours_line = next(l for l in our_lines if l.startswith(prefix))
-        theirs_line = next(l for l in their_lines if l.strip().startswith(prefix.strip()))
+        ours_line = next(layer for layer in our_lines if layer.startswith(prefix))
+        theirs_line = next(
+            layer for layer in their_lines if layer.strip().startswith(prefix.strip())
+        )
         assert ours_line.strip() == theirs_line.strip()
 
 

@@ -1,7 +1,7 @@
 """fit / evaluate / predict: the same curves as Keras 3 given the same weights and data order."""
 
-import io
 import contextlib
+import io
 
 import jax
 import keras as reference
@@ -20,9 +20,15 @@ def _data(n=64, features=8, classes=3, seed=0):
 
 
 def _pair(seed=0):
-    ours = keras.Sequential([keras.Input((8,)), layers.Dense(16, activation="relu"), layers.Dense(3)])
+    ours = keras.Sequential(
+        [keras.Input((8,)), layers.Dense(16, activation="relu"), layers.Dense(3)]
+    )
     theirs = reference.Sequential(
-        [reference.Input((8,)), reference.layers.Dense(16, activation="relu"), reference.layers.Dense(3)]
+        [
+            reference.Input((8,)),
+            reference.layers.Dense(16, activation="relu"),
+            reference.layers.Dense(3),
+        ]
     )
     ours.set_weights(theirs.get_weights())
     return ours, theirs
@@ -51,10 +57,21 @@ def test_evaluate_and_predict_match_keras():
     ours, theirs = _pair()
     for model in (ours, theirs):
         model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    np.testing.assert_allclose(ours.evaluate(x, y, verbose=0), theirs.evaluate(x, y, verbose=0), rtol=1e-5)
-    assert ours.evaluate(x, y, verbose=0, return_dict=True).keys() == theirs.evaluate(x, y, verbose=0, return_dict=True).keys()
-    np.testing.assert_allclose(ours.predict(x, batch_size=10, verbose=0), theirs.predict(x, batch_size=10, verbose=0), atol=1e-5)
-    np.testing.assert_allclose(ours.predict_on_batch(x[:5]), theirs.predict_on_batch(x[:5]), atol=1e-5)
+    np.testing.assert_allclose(
+        ours.evaluate(x, y, verbose=0), theirs.evaluate(x, y, verbose=0), rtol=1e-5
+    )
+    assert (
+        ours.evaluate(x, y, verbose=0, return_dict=True).keys()
+        == theirs.evaluate(x, y, verbose=0, return_dict=True).keys()
+    )
+    np.testing.assert_allclose(
+        ours.predict(x, batch_size=10, verbose=0),
+        theirs.predict(x, batch_size=10, verbose=0),
+        atol=1e-5,
+    )
+    np.testing.assert_allclose(
+        ours.predict_on_batch(x[:5]), theirs.predict_on_batch(x[:5]), atol=1e-5
+    )
 
 
 def test_steps_per_execution_equals_single_steps():
@@ -75,8 +92,12 @@ def test_validation_split_takes_last_fraction_like_keras():
     ours, theirs = _pair()
     for model in (ours, theirs):
         model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
-    ours_history = ours.fit(x, y, batch_size=8, epochs=2, validation_split=0.25, shuffle=False, verbose=0).history
-    theirs_history = theirs.fit(x, y, batch_size=8, epochs=2, validation_split=0.25, shuffle=False, verbose=0).history
+    ours_history = ours.fit(
+        x, y, batch_size=8, epochs=2, validation_split=0.25, shuffle=False, verbose=0
+    ).history
+    theirs_history = theirs.fit(
+        x, y, batch_size=8, epochs=2, validation_split=0.25, shuffle=False, verbose=0
+    ).history
     np.testing.assert_allclose(ours_history["val_loss"], theirs_history["val_loss"], rtol=1e-5)
 
 
@@ -86,23 +107,44 @@ def test_sample_and_class_weights_match_keras():
     ours, theirs = _pair()
     for model in (ours, theirs):
         model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy")
-    a = ours.fit(x, y, sample_weight=weights, batch_size=8, epochs=2, shuffle=False, verbose=0).history["loss"]
-    b = theirs.fit(x, y, sample_weight=weights, batch_size=8, epochs=2, shuffle=False, verbose=0).history["loss"]
+    a = ours.fit(
+        x, y, sample_weight=weights, batch_size=8, epochs=2, shuffle=False, verbose=0
+    ).history["loss"]
+    b = theirs.fit(
+        x, y, sample_weight=weights, batch_size=8, epochs=2, shuffle=False, verbose=0
+    ).history["loss"]
     np.testing.assert_allclose(a, b, rtol=1e-5)
     class_weight = {0: 1.0, 1: 3.0, 2: 0.5}
-    a = ours.fit(x, y, class_weight=class_weight, batch_size=8, epochs=1, shuffle=False, verbose=0).history["loss"]
-    b = theirs.fit(x, y, class_weight=class_weight, batch_size=8, epochs=1, shuffle=False, verbose=0).history["loss"]
+    a = ours.fit(
+        x, y, class_weight=class_weight, batch_size=8, epochs=1, shuffle=False, verbose=0
+    ).history["loss"]
+    b = theirs.fit(
+        x, y, class_weight=class_weight, batch_size=8, epochs=1, shuffle=False, verbose=0
+    ).history["loss"]
     np.testing.assert_allclose(a, b, rtol=1e-5)
 
 
 def test_multi_output_dict_losses_and_metrics_log_names():
     x = keras.Input((4,), name="x")
-    model = keras.Model(x, {"out_a": layers.Dense(1, name="out_a")(x), "out_b": layers.Dense(3, name="out_b")(x)})
-    model.compile("adam", loss={"out_a": "mse", "out_b": "sparse_categorical_crossentropy"},
-                  metrics={"out_a": ["mae"], "out_b": ["accuracy"]})
+    model = keras.Model(
+        x, {"out_a": layers.Dense(1, name="out_a")(x), "out_b": layers.Dense(3, name="out_b")(x)}
+    )
+    model.compile(
+        "adam",
+        loss={"out_a": "mse", "out_b": "sparse_categorical_crossentropy"},
+        metrics={"out_a": ["mae"], "out_b": ["accuracy"]},
+    )
     data_x = np.ones((8, 4), "float32")
-    history = model.fit(data_x, {"out_a": np.ones((8, 1)), "out_b": np.zeros((8, 1))}, epochs=1, verbose=0)
-    assert set(history.history) == {"loss", "out_a_loss", "out_a_mae", "out_b_accuracy", "out_b_loss"}
+    history = model.fit(
+        data_x, {"out_a": np.ones((8, 1)), "out_b": np.zeros((8, 1))}, epochs=1, verbose=0
+    )
+    assert set(history.history) == {
+        "loss",
+        "out_a_loss",
+        "out_a_mae",
+        "out_b_accuracy",
+        "out_b_loss",
+    }
 
 
 def test_missing_output_in_loss_dict_is_a_clear_error():
@@ -147,7 +189,7 @@ def test_progress_bar_output_format():
     stream = io.StringIO()
     with contextlib.redirect_stdout(stream):
         model.fit(x, y, batch_size=8, epochs=1, verbose=2)
-    lines = [l for l in stream.getvalue().splitlines() if l.strip()]
+    lines = [layer for layer in stream.getvalue().splitlines() if layer.strip()]
     assert len(lines) == 1 and lines[0].startswith("4/4 - ") and "/step - accuracy:" in lines[0]
 
 
@@ -167,12 +209,21 @@ def test_custom_train_step_in_keras_jax_form():
             x, y = data
 
             def loss_fn(trainable):
-                y_pred, new_non_trainable = self.stateless_call(trainable, non_trainable, x, training=True)
+                y_pred, new_non_trainable = self.stateless_call(
+                    trainable, non_trainable, x, training=True
+                )
                 return keras.ops.mean((y_pred - y) ** 2), new_non_trainable
 
             (loss, non_trainable), grads = jax.value_and_grad(loss_fn, has_aux=True)(trainable)
-            trainable, optimizer_variables = self.optimizer.stateless_apply(optimizer_variables, grads, trainable)
-            return {"loss": loss}, (trainable, non_trainable, optimizer_variables, metrics_variables)
+            trainable, optimizer_variables = self.optimizer.stateless_apply(
+                optimizer_variables, grads, trainable
+            )
+            return {"loss": loss}, (
+                trainable,
+                non_trainable,
+                optimizer_variables,
+                metrics_variables,
+            )
 
     inputs = keras.Input((3,))
     model = Custom(inputs, layers.Dense(1)(inputs))
@@ -217,7 +268,9 @@ def test_ragged_last_batch_compiles_once_more_not_every_epoch():
 def test_mixed_bfloat16_policy_trains_with_float32_variables():
     keras.mixed_precision.set_global_policy("mixed_bfloat16")
     try:
-        model = keras.Sequential([keras.Input((8,)), layers.Dense(16, activation="relu"), layers.Dense(3)])
+        model = keras.Sequential(
+            [keras.Input((8,)), layers.Dense(16, activation="relu"), layers.Dense(3)]
+        )
     finally:
         keras.mixed_precision.set_global_policy(None)
     assert model.layers[0].compute_dtype == "bfloat16"

@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 
 import kerasish as keras
-from kerasish import layers
 
 CASES = {
     "sgd": lambda lib: lib.optimizers.SGD(0.05),
@@ -29,7 +28,9 @@ CASES = {
         lib.optimizers.schedules.ExponentialDecay(0.1, decay_steps=5, decay_rate=0.5), momentum=0.9
     ),
     "adam_cosine_warmup": lambda lib: lib.optimizers.Adam(
-        lib.optimizers.schedules.CosineDecay(0.0, decay_steps=20, warmup_target=1e-2, warmup_steps=5)
+        lib.optimizers.schedules.CosineDecay(
+            0.0, decay_steps=20, warmup_target=1e-2, warmup_steps=5
+        )
     ),
     "adam_piecewise": lambda lib: lib.optimizers.Adam(
         lib.optimizers.schedules.PiecewiseConstantDecay([5, 10], [1e-2, 5e-3, 1e-3])
@@ -38,7 +39,9 @@ CASES = {
 
 
 def _model(lib):
-    return lib.Sequential([lib.Input((6,)), lib.layers.Dense(8, activation="tanh"), lib.layers.Dense(1)])
+    return lib.Sequential(
+        [lib.Input((6,)), lib.layers.Dense(8, activation="tanh"), lib.layers.Dense(1)]
+    )
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
