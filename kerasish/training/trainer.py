@@ -504,7 +504,6 @@ class Trainer:
         validation_freq=1,
     ):
         """Trains for ``epochs`` passes over the data; returns a `History`."""
-        from kerasish.callbacks import CallbackList
 
         self._assert_compiled()
         if validation_split and validation_data is None:
@@ -524,18 +523,8 @@ class Trainer:
                 val_x, val_y, val_weight, validation_batch_size or batch_size, validation_steps
             )
         verbose = 1 if verbose == "auto" else verbose
-        callbacks = (
-            callbacks
-            if isinstance(callbacks, CallbackList)
-            else CallbackList(
-                callbacks,
-                add_history=True,
-                add_progbar=verbose != 0,
-                model=self,
-                verbose=verbose,
-                epochs=epochs,
-                steps=adapter.num_batches,
-            )
+        callbacks = self._callback_list(
+            callbacks, verbose, adapter, epochs=epochs, add_history=True
         )
         self.stop_training = False
         first_batch = next(iter(adapter.batches(0)), None)
@@ -588,27 +577,30 @@ class Trainer:
         **kwargs,
     ):
         """Loss and metrics on the data; a dict with ``return_dict``, else Keras's list/scalar."""
-        from kerasish.callbacks import CallbackList
 
         self._assert_compiled()
         if kwargs:
             raise ValueError(f"Arguments not recognized: {kwargs}")
         adapter = get_data_adapter(x, y, sample_weight, batch_size, steps)
         verbose = 1 if verbose == "auto" else verbose
-        callbacks = (
-            callbacks
-            if isinstance(callbacks, CallbackList)
-            else CallbackList(
-                callbacks,
-                add_progbar=verbose != 0,
-                model=self,
-                verbose=verbose,
-                epochs=1,
-                steps=adapter.num_batches,
-            )
-        )
+        callbacks = self._callback_list(callbacks, verbose, adapter)
         logs = self._evaluate_adapter(adapter, callbacks)
         return logs if return_dict else self._flatten_logs(logs)
+
+    def _callback_list(self, callbacks, verbose, adapter, epochs=1, add_history=False):
+        from kerasish.callbacks import CallbackList
+
+        if isinstance(callbacks, CallbackList):
+            return callbacks
+        return CallbackList(
+            callbacks,
+            add_history=add_history,
+            add_progbar=verbose != 0,
+            model=self,
+            verbose=verbose,
+            epochs=epochs,
+            steps=adapter.num_batches,
+        )
 
     def _flatten_logs(self, logs):
         ordered = [logs[name] for name in self.metrics_names if name in logs]
@@ -617,24 +609,12 @@ class Trainer:
 
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
         """Outputs for every input batch, concatenated on the host as numpy arrays."""
-        from kerasish.callbacks import CallbackList
 
         verbose = 1 if verbose == "auto" else verbose
         if not callbacks and not verbose and steps is None and self.built and _is_array_input(x):
             return self._predict_arrays(x, batch_size or 32)
         adapter = get_data_adapter(x, batch_size=batch_size, steps=steps)
-        callbacks = (
-            callbacks
-            if isinstance(callbacks, CallbackList)
-            else CallbackList(
-                callbacks,
-                add_progbar=verbose != 0,
-                model=self,
-                verbose=verbose,
-                epochs=1,
-                steps=adapter.num_batches,
-            )
-        )
+        callbacks = self._callback_list(callbacks, verbose, adapter)
         if not self.built:
             first_batch = next(iter(adapter.batches(0)), None)
             self._symbolic_build((first_batch[0],))
