@@ -22,6 +22,8 @@ import time
 
 import numpy as np
 
+os.environ.setdefault("KERAS_BACKEND", "jax")
+
 MODELS = {
     "tiny_mlp": {"batch": 32, "steps": 600},
     "mlp": {"batch": 128, "steps": 120},
