@@ -52,8 +52,38 @@ class LearningRateSchedule:
         return cls(**config)
 
 
+class _StepDecay(LearningRateSchedule):
+    """Shared arguments, config and ``step / decay_steps`` progress of the two step decays."""
+
+    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False, name=None):
+        self.initial_learning_rate = initial_learning_rate
+        self.decay_steps = decay_steps
+        self.decay_rate = decay_rate
+        self.staircase = staircase
+        self.name = name or type(self).__name__
+        _check_decay_steps("decay_steps", decay_steps)
+
+    def _progress(self, step):
+        """``(initial, decay_rate, progress)`` as arrays of the initial rate's dtype."""
+        initial = _as_float(self.initial_learning_rate)
+        dtype = initial.dtype
+        progress = jnp.asarray(step).astype(dtype) / jnp.asarray(self.decay_steps).astype(dtype)
+        if self.staircase:
+            progress = jnp.floor(progress)
+        return initial, jnp.asarray(self.decay_rate).astype(dtype), progress
+
+    def get_config(self):
+        return {
+            "initial_learning_rate": self.initial_learning_rate,
+            "decay_steps": self.decay_steps,
+            "decay_rate": self.decay_rate,
+            "staircase": self.staircase,
+            "name": self.name,
+        }
+
+
 @serialization.keras_export(_MODULE)
-class ExponentialDecay(LearningRateSchedule):
+class ExponentialDecay(_StepDecay):
     """``initial_learning_rate * decay_rate ** (step / decay_steps)`` (floored with ``staircase``).
 
     Example:
@@ -69,29 +99,11 @@ class ExponentialDecay(LearningRateSchedule):
         staircase=False,
         name="ExponentialDecay",
     ):
-        self.initial_learning_rate = initial_learning_rate
-        self.decay_steps = decay_steps
-        self.decay_rate = decay_rate
-        self.staircase = staircase
-        self.name = name
-        _check_decay_steps("decay_steps", decay_steps)
+        super().__init__(initial_learning_rate, decay_steps, decay_rate, staircase, name)
 
     def __call__(self, step):
-        initial = _as_float(self.initial_learning_rate)
-        dtype = initial.dtype
-        p = jnp.asarray(step).astype(dtype) / jnp.asarray(self.decay_steps).astype(dtype)
-        if self.staircase:
-            p = jnp.floor(p)
-        return initial * jnp.power(jnp.asarray(self.decay_rate).astype(dtype), p)
-
-    def get_config(self):
-        return {
-            "initial_learning_rate": self.initial_learning_rate,
-            "decay_steps": self.decay_steps,
-            "decay_rate": self.decay_rate,
-            "staircase": self.staircase,
-            "name": self.name,
-        }
+        initial, decay_rate, progress = self._progress(step)
+        return initial * jnp.power(decay_rate, progress)
 
 
 @serialization.keras_export(_MODULE)
@@ -181,7 +193,7 @@ class PolynomialDecay(LearningRateSchedule):
 
 
 @serialization.keras_export(_MODULE)
-class InverseTimeDecay(LearningRateSchedule):
+class InverseTimeDecay(_StepDecay):
     """``initial_learning_rate / (1 + decay_rate * step / decay_steps)`` (floored with ``staircase``)."""
 
     def __init__(
@@ -192,31 +204,11 @@ class InverseTimeDecay(LearningRateSchedule):
         staircase=False,
         name="InverseTimeDecay",
     ):
-        self.initial_learning_rate = initial_learning_rate
-        self.decay_steps = decay_steps
-        self.decay_rate = decay_rate
-        self.staircase = staircase
-        self.name = name
-        _check_decay_steps("decay_steps", decay_steps)
+        super().__init__(initial_learning_rate, decay_steps, decay_rate, staircase, name)
 
     def __call__(self, step):
-        initial = _as_float(self.initial_learning_rate)
-        dtype = initial.dtype
-        p = jnp.asarray(step).astype(dtype) / jnp.asarray(self.decay_steps).astype(dtype)
-        if self.staircase:
-            p = jnp.floor(p)
-        return initial / (
-            jnp.asarray(1).astype(dtype) + jnp.asarray(self.decay_rate).astype(dtype) * p
-        )
-
-    def get_config(self):
-        return {
-            "initial_learning_rate": self.initial_learning_rate,
-            "decay_steps": self.decay_steps,
-            "decay_rate": self.decay_rate,
-            "staircase": self.staircase,
-            "name": self.name,
-        }
+        initial, decay_rate, progress = self._progress(step)
+        return initial / (jnp.asarray(1).astype(initial.dtype) + decay_rate * progress)
 
 
 @serialization.keras_export(_MODULE)
