@@ -64,6 +64,10 @@ class Adafactor(Optimizer):
             return reference.name
         return super()._slot_variable_name(slot, reference)
 
+    def _in_own_scope(self, slot, reference):
+        # Keras makes the placeholders of low-rank variables with a bare `keras.Variable`.
+        return not (slot in ("r", "c") and len(reference.shape) < 2)
+
     def get_config(self):
         return {
             **super().get_config(),

@@ -1,5 +1,6 @@
 """The Adam family: `Adam`, `AdamW`, `Adamax`, `Nadam` and `Lamb`."""
 
+from kerasish.engine import naming
 from kerasish.optimizers import transforms
 from kerasish.optimizers.base_optimizer import Optimizer
 from kerasish.saving.serialization import keras_export
@@ -121,8 +122,8 @@ class Adamax(Optimizer):
 class Nadam(Optimizer):
     """Adam with Nesterov momentum, as `keras.optimizers.Nadam` (Dozat, 2015).
 
-    Keras keeps the product of the momentum schedule in one extra scalar variable,
-    named ``variable`` as Keras names it, after the per-variable slots.
+    Keras keeps the product of the momentum schedule in one extra scalar variable after
+    the per-variable slots, with a default name (``variable``, ``variable_1``, ...).
 
     Example:
     >>> Nadam().get_config()["epsilon"]
@@ -142,8 +143,13 @@ class Nadam(Optimizer):
 
     def _slot_variable_name(self, slot, reference):
         if slot == "u_product":
-            return "variable"
+            return naming.auto_name(
+                "variable"
+            )  # Keras leaves it unnamed: variable, variable_1, ...
         return super()._slot_variable_name(slot, reference)
+
+    def _in_own_scope(self, slot, reference):
+        return slot != "u_product"
 
     def get_config(self):
         return {

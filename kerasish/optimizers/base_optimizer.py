@@ -247,11 +247,22 @@ class Optimizer:
     def _new_state_variable(self, path, value):
         slot, index = _path_parts(path)
         reference = self._trainable_variables[index] if index is not None else None
-        return self._new_state_variable_named(self._slot_variable_name(slot, reference), value)
+        name = self._slot_variable_name(slot, reference)
+        return self._new_state_variable_named(name, value, self._in_own_scope(slot, reference))
 
-    def _new_state_variable_named(self, name, value):
+    def _new_state_variable_named(self, name, value, in_own_scope=True):
+        if not in_own_scope:
+            return Variable(value, dtype=value.dtype, trainable=False, name=name)
         with naming.name_scope(self.name):
             return Variable(value, dtype=value.dtype, trainable=False, name=name)
+
+    def _in_own_scope(self, slot, reference):
+        """Whether Keras creates this slot with ``add_variable`` (path ``<optimizer>/<name>``).
+
+        A few slots are plain ``keras.Variable``s in Keras: their path has the optimizer's
+        prefix only when built by ``apply``, which builds inside the optimizer's name scope.
+        """
+        return True
 
     def _slot_variable_name(self, slot, reference):
         """Keras's ``add_variable_from_reference`` name: ``dense_kernel_momentum``."""
