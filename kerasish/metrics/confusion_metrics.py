@@ -239,8 +239,20 @@ class SensitivitySpecificityBase(Metric):
         for variable in self.variables:
             variable.assign(jnp.zeros((len(self.thresholds),)))
 
+    # Set by each subclass: its constraint argument, the rate it constrains, the rate it maximizes.
+    _constraint = _constrained = _maximized = None
+
+    def result(self):
+        rates = self._rates()
+        return self._find_max_under_constraint(rates[self._constrained], rates[self._maximized])
+
     def get_config(self):
-        return {**super().get_config(), "class_id": self.class_id}
+        return {
+            **super().get_config(),
+            "class_id": self.class_id,
+            "num_thresholds": self.num_thresholds,
+            self._constraint: getattr(self, self._constraint),
+        }
 
     def _rates(self):
         """``{"recall" (= sensitivity), "specificity", "precision"}`` at each threshold."""
@@ -278,19 +290,13 @@ class SensitivityAtSpecificity(SensitivitySpecificityBase):
         class_id: compute the metric for this class only.
     """
 
+    _constraint, _constrained, _maximized = "specificity", "specificity", "recall"
+
     def __init__(self, specificity, num_thresholds=200, class_id=None, name=None, dtype=None):
         _check_rate("specificity", specificity)
         self.specificity = specificity
         self.num_thresholds = num_thresholds
         super().__init__(specificity, num_thresholds, class_id=class_id, name=name, dtype=dtype)
-
-    def result(self):
-        rates = self._rates()
-        return self._find_max_under_constraint(rates["specificity"], rates["recall"])
-
-    def get_config(self):
-        config = {"num_thresholds": self.num_thresholds, "specificity": self.specificity}
-        return {**super().get_config(), **config}
 
 
 @keras_export("keras.metrics")
@@ -300,19 +306,13 @@ class SpecificityAtSensitivity(SensitivitySpecificityBase):
     Arguments are those of `SensitivityAtSpecificity`, with ``sensitivity`` the constraint.
     """
 
+    _constraint, _constrained, _maximized = "sensitivity", "recall", "specificity"
+
     def __init__(self, sensitivity, num_thresholds=200, class_id=None, name=None, dtype=None):
         _check_rate("sensitivity", sensitivity)
         self.sensitivity = sensitivity
         self.num_thresholds = num_thresholds
         super().__init__(sensitivity, num_thresholds, class_id=class_id, name=name, dtype=dtype)
-
-    def result(self):
-        rates = self._rates()
-        return self._find_max_under_constraint(rates["recall"], rates["specificity"])
-
-    def get_config(self):
-        config = {"num_thresholds": self.num_thresholds, "sensitivity": self.sensitivity}
-        return {**super().get_config(), **config}
 
 
 @keras_export("keras.metrics")
@@ -322,19 +322,13 @@ class PrecisionAtRecall(SensitivitySpecificityBase):
     Arguments are those of `SensitivityAtSpecificity`, with ``recall`` the constraint.
     """
 
+    _constraint, _constrained, _maximized = "recall", "recall", "precision"
+
     def __init__(self, recall, num_thresholds=200, class_id=None, name=None, dtype=None):
         _check_rate("recall", recall)
         self.recall = recall
         self.num_thresholds = num_thresholds
         super().__init__(recall, num_thresholds, class_id=class_id, name=name, dtype=dtype)
-
-    def result(self):
-        rates = self._rates()
-        return self._find_max_under_constraint(rates["recall"], rates["precision"])
-
-    def get_config(self):
-        config = {"num_thresholds": self.num_thresholds, "recall": self.recall}
-        return {**super().get_config(), **config}
 
 
 @keras_export("keras.metrics")
@@ -344,19 +338,13 @@ class RecallAtPrecision(SensitivitySpecificityBase):
     Arguments are those of `SensitivityAtSpecificity`, with ``precision`` the constraint.
     """
 
+    _constraint, _constrained, _maximized = "precision", "precision", "recall"
+
     def __init__(self, precision, num_thresholds=200, class_id=None, name=None, dtype=None):
         _check_rate("precision", precision)
         self.precision = precision
         self.num_thresholds = num_thresholds
         super().__init__(precision, num_thresholds, class_id=class_id, name=name, dtype=dtype)
-
-    def result(self):
-        rates = self._rates()
-        return self._find_max_under_constraint(rates["precision"], rates["recall"])
-
-    def get_config(self):
-        config = {"num_thresholds": self.num_thresholds, "precision": self.precision}
-        return {**super().get_config(), **config}
 
 
 @keras_export("keras.metrics")
