@@ -184,6 +184,12 @@ def _validate_box_args(names, values):
             raise ValueError(f"{name} must be >= 0. Received: {name}={value}")
 
 
+def _require_non_negative(**values):
+    for name, value in values.items():
+        if value < 0:
+            raise ValueError(f"{name} must be >= 0. Received: {name}={value}")
+
+
 @keras_op
 def pad_images(
     images,
@@ -211,14 +217,9 @@ def pad_images(
     bottom = target_height - top - height if bottom_padding is None else bottom_padding
     left = target_width - right_padding - width if left_padding is None else left_padding
     right = target_width - left - width if right_padding is None else right_padding
-    for name, value in (
-        ("top_padding", top),
-        ("bottom_padding", bottom),
-        ("left_padding", left),
-        ("right_padding", right),
-    ):
-        if value < 0:
-            raise ValueError(f"{name} must be >= 0. Received: {name}={value}")
+    _require_non_negative(
+        top_padding=top, bottom_padding=bottom, left_padding=left, right_padding=right
+    )
     return restore(jnp.pad(images, ((0, 0), (top, bottom), (left, right), (0, 0))))
 
 
@@ -249,14 +250,9 @@ def crop_images(
     target_height = height - bottom_cropping - top if target_height is None else target_height
     left = width - target_width - right_cropping if left_cropping is None else left_cropping
     target_width = width - right_cropping - left if target_width is None else target_width
-    for name, value in (
-        ("top_cropping", top),
-        ("target_height", target_height),
-        ("left_cropping", left),
-        ("target_width", target_width),
-    ):
-        if value < 0:
-            raise ValueError(f"{name} must be >= 0. Received: {name}={value}")
+    _require_non_negative(
+        top_cropping=top, target_height=target_height, left_cropping=left, target_width=target_width
+    )
     return restore(images[:, top : top + target_height, left : left + target_width])
 
 
