@@ -13,6 +13,7 @@ from kerasish import (
     config,
     constraints,
     dtype_policies,
+    export,
     initializers,
     layers,
     losses,
@@ -30,6 +31,7 @@ from kerasish import (
 from kerasish.dtype_policies import DTypePolicy
 from kerasish.engine.functional import Functional
 from kerasish.engine.input_layer import Input, InputLayer
+from kerasish.engine.input_spec import InputSpec
 from kerasish.engine.keras_tensor import KerasTensor
 from kerasish.engine.layer import Layer
 from kerasish.engine.model import Model
@@ -43,6 +45,7 @@ __all__ = [
     "Functional",
     "Input",
     "InputLayer",
+    "InputSpec",
     "KerasTensor",
     "Layer",
     "Model",
@@ -54,6 +57,7 @@ __all__ = [
     "config",
     "constraints",
     "dtype_policies",
+    "export",
     "initializers",
     "layers",
     "losses",

@@ -150,6 +150,31 @@ class Model(Trainer, Layer):
             layer_range=layer_range,
         )
 
+    def export(self, filepath, format="jax", verbose=None, input_signature=None, **kwargs):
+        """Writes an artifact that `kerasish.export.load` (jax and orbax only) runs.
+
+        ``format="jax"`` is the only format: Keras's ``"tf_saved_model"``, ``"onnx"`` and the
+        others need TensorFlow or other runtimes that kerasish does not use. ``platforms``
+        (keyword) chooses what to lower for; by default cpu, cuda and tpu together.
+        """
+        from kerasish.export.archive import DEFAULT_PLATFORMS, export_model
+
+        if format != "jax":
+            raise ValueError(
+                f"Unrecognized format={format}. kerasish exports format='jax' (a jax.export "
+                "artifact that runs without TensorFlow: see `kerasish.export.load`)."
+            )
+        platforms = kwargs.pop("platforms", DEFAULT_PLATFORMS)
+        if kwargs:
+            raise TypeError(f"Unexpected keyword arguments for `export`: {sorted(kwargs)}")
+        export_model(
+            self,
+            filepath,
+            input_signature=input_signature,
+            platforms=platforms,
+            verbose=True if verbose is None else verbose,
+        )
+
     def get_config(self):
         return Layer.get_config(self)
 
