@@ -72,7 +72,8 @@ def nest_keys(flat):
     return nested
 
 
-def _read_manifest(path):
+def read_manifest(path):
+    """The parsed manifest.json of the artifact at ``path``; ArtifactError if absent or foreign."""
     manifest_path = os.path.join(path, MANIFEST_FILE)
     if not os.path.isdir(path):
         raise ArtifactError(f"No export artifact at '{path}': the directory does not exist.")
@@ -156,7 +157,9 @@ class Signature:
         self._params = params
         self._call = jax.jit(exported.call)
 
-    def _standardize(self, inputs):
+    def check_inputs(self, inputs):
+        """``{name: array}`` for ``inputs`` (a dict, a list in input order, or the single
+        array), cast within the same dtype kind; ValueError naming the input otherwise."""
         names = list(self.inputs)
         if not isinstance(inputs, dict):
             if isinstance(inputs, (list, tuple)) and len(names) > 1:
@@ -211,7 +214,7 @@ class Signature:
         return array
 
     def __call__(self, inputs):
-        return self._call(self._params, self._standardize(inputs))
+        return self._call(self._params, self.check_inputs(inputs))
 
     def __repr__(self):
         return f"<Signature '{self.name}' inputs={self.inputs} outputs={self.outputs}>"
@@ -248,7 +251,7 @@ def load(path):
     artifact was not lowered for this process's platform, or when this jax cannot read it.
     """
     path = os.fspath(path)
-    manifest = _read_manifest(path)
+    manifest = read_manifest(path)
     platform = jax.default_backend()
     platforms = manifest.get("platforms", [])
     if platform not in platforms:
