@@ -109,6 +109,9 @@ class Layer(Operation):
         self.input_spec = None
         self._trainable_variables = []
         self._non_trainable_variables = []
+        # State that is not a weight (a stateful RNN's carried states, as Keras leaves them
+        # out of `weights`): part of `variables`, hence of the pure ``apply``'s state.
+        self._state_variables = []
         self._losses = []
         self._build_shapes = None
         self._call_signature = inspect.signature(self.call)
@@ -227,11 +230,12 @@ class Layer(Operation):
 
     @property
     def variables(self):
-        """All state: weights plus random seed states."""
+        """All state: weights plus random seed states and state variables that are not weights."""
 
         def collect():
             own = self._trainable_variables + self._non_trainable_variables
             own += [generator.state for generator in self._seed_generators]
+            own += self._state_variables
             return self._collect(own, "variables")
 
         return list(self._cached("variables", collect))
@@ -504,18 +508,23 @@ class Layer(Operation):
 
     def build_from_config(self, config):
         if config and not self.built:
-            shapes = config.get("shapes_dict") or {"input_shape": config.get("input_shape")}
-            shapes = {k: _tuplify(v) for k, v in shapes.items()}
             with naming.name_scope(self.name):
-                self.build(**shapes)
-            self._build_shapes = shapes
+                if config.get("shapes_dict"):
+                    shapes = {k: _tuplify(v) for k, v in config["shapes_dict"].items()}
+                    self.build(**shapes)
+                else:
+                    # One shape is passed positionally, as Keras does, whatever `build` calls it.
+                    shapes = {"input_shape": _tuplify(config.get("input_shape"))}
+                    self.build(shapes["input_shape"])
+            if self._build_shapes is None:
+                self._build_shapes = shapes
             self.built = True
 
     def get_build_config(self):
         if self._build_shapes is None:
             return None
-        if len(self._build_shapes) == 1 and "input_shape" in self._build_shapes:
-            return {"input_shape": self._build_shapes["input_shape"]}
+        if len(self._build_shapes) == 1:
+            return {"input_shape": next(iter(self._build_shapes.values()))}
         return {"shapes_dict": self._build_shapes}
 
     # -- calling -----------------------------------------------------------------------
@@ -747,6 +756,12 @@ class Layer(Operation):
         from kerasish.engine import pure
 
         return pure.init(self, rng, *input_specs, **kwargs)
+
+    def params_and_state(self):
+        """The current ``(params, state)`` pytrees (what `apply` takes), e.g. after `fit`."""
+        from kerasish.engine import pure
+
+        return pure.split_values(self, {id(v): v.value for v in self.variables})
 
     def apply(self, params, state, *args, training=False, rng=None, **kwargs):
         """``(outputs, new_state)``: the layer as a pure function of its pytrees."""

@@ -26,12 +26,14 @@ from kerasish.layers.merging import (
 from kerasish.layers.normalization import BatchNormalization, LayerNormalization
 from kerasish.layers.regularization import Dropout
 from kerasish.layers.reshaping import Flatten, Reshape
+from kerasish.layers.retrieval import BruteForceRetrieval
 
 __all__ = [
     "Activation",
     "Add",
     "Average",
     "BatchNormalization",
+    "BruteForceRetrieval",
     "Concatenate",
     "Dense",
     "Dot",

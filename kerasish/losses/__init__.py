@@ -79,3 +79,4 @@ from kerasish.losses.losses import (
 )
 from kerasish.losses.losses import squared_hinge as squared_hinge
 from kerasish.losses.losses import tversky as tversky
+from kerasish.losses.retrieval import in_batch_softmax as in_batch_softmax
