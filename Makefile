@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export KERAS_BACKEND := jax
 
-.PHONY: install test test-slow demo bench lint clean
+.PHONY: install test test-slow demo quickstart bench lint clean
 
 install: $(STAMP)
 
@@ -21,6 +21,9 @@ test-slow: install
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile -m slow
 
 demo: install
+	$(BIN)/python examples/retail_demo.py
+
+quickstart: install
 	$(BIN)/python examples/digits_demo.py
 
 bench: install
