@@ -8,6 +8,81 @@ import argparse
 import json
 import os
 import sys
+import tomllib
+
+
+def _job_config(args):
+    from kerasish.jobs import JOBS
+    from kerasish.jobs.config import ConfigError, load
+
+    try:
+        with open(args.config, "rb") as file:
+            job_name = tomllib.load(file).get("job", "retail")
+        if job_name not in JOBS:
+            raise ConfigError(f"{args.config}: unknown job '{job_name}'; known: {sorted(JOBS)}.")
+        job = JOBS[job_name]
+        return job, load(args.config, job.DEFAULTS, args.set or ())
+    except (ConfigError, OSError, tomllib.TOMLDecodeError) as error:
+        raise SystemExit(f"kerasish {args.command}: {error}") from None
+
+
+def _model_path(config):
+    return os.path.join(config["output_dir"], "model.keras")
+
+
+def _load_trained(job, config, command):
+    from kerasish.models import load_model
+
+    path = _model_path(config)
+    if not os.path.exists(path):
+        raise SystemExit(f"kerasish {command}: no trained model at {path}; run `kerasish train`.")
+    return load_model(path)
+
+
+def _train(args):
+    job, config = _job_config(args)
+    model, _, history = job.train(config)
+    os.makedirs(config["output_dir"], exist_ok=True)
+    model.save(_model_path(config))
+    with open(os.path.join(config["output_dir"], "history.json"), "w") as file:
+        json.dump(history.history, file, indent=2)
+    print(f"Saved {_model_path(config)}")
+
+
+def _evaluate(args):
+    job, config = _job_config(args)
+    model = _load_trained(job, config, "evaluate")
+    results = job.evaluate(model, job.load_data(config), ks=tuple(config["evaluate"]["ks"]))
+    ks = config["evaluate"]["ks"]
+    print(f"{'':14}" + "".join(f"{f'recall@{k}':>11}" for k in ks))
+    for name, recall in results.items():
+        print(f"{name:14}" + "".join(f"{recall[k]:11.3f}" for k in ks))
+
+
+def _export(args):
+    job, config = _job_config(args)
+    model = _load_trained(job, config, "export")
+    export = config["export"]
+    path = os.path.join(config["output_dir"], "export", str(export["version"]))
+    job.export(model, job.load_data(config), path, k=export["k"], platforms=export["platforms"])
+    print(f"Exported {path}")
+
+
+def _predict(args):
+    from kerasish.export.loader import ArtifactError, load
+    from kerasish.serving import codec
+
+    try:
+        artifact = load(args.path)
+        with open(args.input, "rb") as file:
+            request = codec.parse_body(file.read())
+        if args.signature:
+            request["signature_name"] = args.signature
+        name, columns, rows = codec.parse_predict(request, artifact.signatures)
+        outputs = artifact.signatures[name](columns)
+    except (ArtifactError, OSError, ValueError) as error:
+        raise SystemExit(f"kerasish predict: {error}") from None
+    print(codec.dumps(codec.predict_response(outputs, rows)))
 
 
 def _serve(args):
@@ -84,6 +159,24 @@ def _prod(shape):
 def build_parser():
     parser = argparse.ArgumentParser(prog="kerasish", description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
+
+    for name, run, text in (
+        ("train", _train, "train the job a TOML config describes and save the model"),
+        ("evaluate", _evaluate, "evaluate the trained model of a config"),
+        ("export", _export, "export the trained model of a config as an artifact"),
+    ):
+        command = commands.add_parser(name, help=text)
+        command.add_argument("config", help="TOML run config, e.g. configs/retail.toml")
+        command.add_argument(
+            "--set", action="append", metavar="KEY=VALUE", help="override a config key"
+        )
+        command.set_defaults(run=run)
+
+    predict = commands.add_parser("predict", help="run an artifact on a JSON request file")
+    predict.add_argument("path", help="artifact directory")
+    predict.add_argument("--input", required=True, help="TF Serving request body (JSON)")
+    predict.add_argument("--signature", help="signature name (default: serving_default)")
+    predict.set_defaults(run=_predict)
 
     serve = commands.add_parser("serve", help="serve artifacts over TF Serving's REST API")
     serve.add_argument("path", nargs="?", help="model base path (<base>/<version>/) or artifact")

@@ -13,6 +13,7 @@ from kerasish import layers, ops
 from kerasish.jobs import retail_data
 
 
+@keras.saving.register_keras_serializable(package="kerasish_jobs")
 class TwoTower(keras.Model):
     """Query tower over a purchase history, candidate tower over product and category.
 
@@ -154,3 +155,39 @@ def export(model, data, path, k=50, platforms=keras.export.DEFAULT_PLATFORMS):
         },
     )
     archive.write_out(path, platforms=platforms, verbose=False)
+
+
+DEFAULTS = {
+    "job": "retail",
+    "output_dir": "runs/retail",
+    "data": {
+        "products": 18_000,
+        "categories": 60,
+        "users": 6_000,
+        "history_length": 20,
+        "seed": 0,
+    },
+    "model": {"embedding_dim": 64, "units": [256, 128], "temperature": 0.1},
+    "train": {"epochs": 3, "batch_size": 256, "learning_rate": 0.002, "seed": 0, "verbose": 1},
+    "evaluate": {"ks": [10, 50]},
+    "export": {"k": 50, "version": 1, "platforms": ["cpu", "cuda", "tpu"]},
+}
+
+
+def load_data(config):
+    return retail_data.generate(**config["data"])
+
+
+def train(config):
+    """Trains on the config's data; returns ``(model, data, history)``."""
+    keras.utils.set_random_seed(config["train"]["seed"])
+    data = load_data(config)
+    model = TwoTower(data.products, data.categories, **config["model"])
+    model.compile(optimizer=keras.optimizers.Adam(config["train"]["learning_rate"]))
+    history = model.fit(
+        training_inputs(data),
+        batch_size=config["train"]["batch_size"],
+        epochs=config["train"]["epochs"],
+        verbose=config["train"]["verbose"],
+    )
+    return model, data, history
