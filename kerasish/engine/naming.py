@@ -9,7 +9,8 @@ _local = threading.local()
 
 def to_snake_case(name):
     name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
-    name = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name).lower()
+    # As Keras: no underscore after a digit, so `Conv2D` is "conv2d" (not "conv2_d").
+    name = re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
     return name[1:] if name.startswith("_") else name
 
 

@@ -1,0 +1,56 @@
+"""Convolution layers: `Conv*D`, `Conv*DTranspose`, `DepthwiseConv*D`, `SeparableConv*D`."""
+
+from kerasish.layers.convolution.conv import (
+    Conv1D as Conv1D,
+)
+from kerasish.layers.convolution.conv import (
+    Conv2D as Conv2D,
+)
+from kerasish.layers.convolution.conv import (
+    Conv3D as Conv3D,
+)
+from kerasish.layers.convolution.conv import (
+    Convolution1D as Convolution1D,
+)
+from kerasish.layers.convolution.conv import (
+    Convolution2D as Convolution2D,
+)
+from kerasish.layers.convolution.conv import (
+    Convolution3D as Convolution3D,
+)
+from kerasish.layers.convolution.conv_transpose import (
+    Conv1DTranspose as Conv1DTranspose,
+)
+from kerasish.layers.convolution.conv_transpose import (
+    Conv2DTranspose as Conv2DTranspose,
+)
+from kerasish.layers.convolution.conv_transpose import (
+    Conv3DTranspose as Conv3DTranspose,
+)
+from kerasish.layers.convolution.conv_transpose import (
+    Convolution1DTranspose as Convolution1DTranspose,
+)
+from kerasish.layers.convolution.conv_transpose import (
+    Convolution2DTranspose as Convolution2DTranspose,
+)
+from kerasish.layers.convolution.conv_transpose import (
+    Convolution3DTranspose as Convolution3DTranspose,
+)
+from kerasish.layers.convolution.depthwise_conv import (
+    DepthwiseConv1D as DepthwiseConv1D,
+)
+from kerasish.layers.convolution.depthwise_conv import (
+    DepthwiseConv2D as DepthwiseConv2D,
+)
+from kerasish.layers.convolution.separable_conv import (
+    SeparableConv1D as SeparableConv1D,
+)
+from kerasish.layers.convolution.separable_conv import (
+    SeparableConv2D as SeparableConv2D,
+)
+from kerasish.layers.convolution.separable_conv import (
+    SeparableConvolution1D as SeparableConvolution1D,
+)
+from kerasish.layers.convolution.separable_conv import (
+    SeparableConvolution2D as SeparableConvolution2D,
+)
