@@ -10,10 +10,12 @@ from kerasish.backend.config import (
     set_image_data_format,
 )
 from kerasish.dtype_policies import dtype_policy, set_dtype_policy
+from kerasish.saving.safe_mode import enable_unsafe_deserialization
 
 __all__ = [
     "backend",
     "dtype_policy",
+    "enable_unsafe_deserialization",
     "epsilon",
     "floatx",
     "image_data_format",

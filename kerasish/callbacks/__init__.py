@@ -1,5 +1,6 @@
 """`keras.callbacks`."""
 
+from kerasish.callbacks.backup_and_restore import BackupAndRestore as BackupAndRestore
 from kerasish.callbacks.callback import Callback as Callback
 from kerasish.callbacks.callback_list import CallbackList as CallbackList
 from kerasish.callbacks.csv_logger import CSVLogger as CSVLogger
@@ -17,6 +18,7 @@ from kerasish.callbacks.tensorboard import TensorBoard as TensorBoard
 from kerasish.callbacks.terminate_on_nan import TerminateOnNaN as TerminateOnNaN
 
 __all__ = [
+    "BackupAndRestore",
     "CSVLogger",
     "Callback",
     "CallbackList",

@@ -28,7 +28,9 @@ class ModelCheckpoint(MonitorCallback):
 
     Arguments:
         filepath: where to save; must end in ``.weights.h5`` with ``save_weights_only=True``, and
-            in ``.keras`` (or the legacy ``.h5``) otherwise.
+            in ``.keras`` otherwise (Keras's legacy ``.h5`` passes this check, as in Keras, but
+            `Model.save` refuses to write it). Each file is written beside its target and
+            moved into place once complete, so a run killed mid-save keeps the previous file.
         monitor: the log name that decides "best".
         verbose: 1 prints each decision.
         save_best_only: save only when ``monitor`` improves on the best value so far.

@@ -5,6 +5,7 @@ import inspect
 import jax
 import jax.numpy as jnp
 
+from kerasish.engine.host_stage import HostStage
 from kerasish.engine.input_layer import Input, InputLayer
 from kerasish.engine.keras_tensor import KerasTensor, is_keras_tensor
 from kerasish.engine.layer import Layer
@@ -19,6 +20,8 @@ def _structure_map(function, structure):
     return jax.tree.map(function, structure, is_leaf=is_keras_tensor)
 
 
+# Keras writes this class (it has no public name) as module "keras.src.models.functional".
+@serialization.keras_export("keras.src.models.functional")
 class Functional(Model):
     """A model whose ``call`` runs the graph between ``inputs`` and ``outputs``.
 
@@ -155,7 +158,14 @@ class Functional(Model):
     def build(self, input_shape=None):
         self.built = True
 
+    @property
+    def _host_stage(self):
+        """The host layers at the graph's edges (see `kerasish.engine.host_stage`), or None."""
+        return self._cached("host_stage", lambda: HostStage.build(self))
+
     def call(self, inputs, training=None, mask=None):
+        if self._host_stage is not None and self._host_stage.takes(inputs):
+            return self._host_stage.call(inputs)
         flat_inputs = self._standardize_inputs(inputs)
         if mask is not None:
             for value, one_mask in zip(flat_inputs, _flatten_like(mask, len(flat_inputs))):
@@ -164,10 +174,15 @@ class Functional(Model):
         return self._run_through_graph(flat_inputs)
 
     def _run_through_graph(self, flat_inputs):
-        values = {id(t): x for t, x in zip(self._inputs, flat_inputs)}
+        values = self._run_nodes({id(t): x for t, x in zip(self._inputs, flat_inputs)})
+        return _structure_map(lambda t: values[id(t)], self._outputs_struct)
+
+    def _run_nodes(self, values, skip=()):
+        """Runs every node (but those whose id is in ``skip``) whose inputs are in ``values``
+        (tensor id -> value) and whose outputs are not; returns ``values`` completed."""
         for depth in sorted(self._nodes_by_depth, reverse=True):
             for node in self._nodes_by_depth[depth]:
-                if node.is_input or any(id(t) in values for t in node.outputs):
+                if node.is_input or id(node) in skip or any(id(t) in values for t in node.outputs):
                     continue
                 if not all(id(t) in values for t in node.input_tensors):
                     continue
@@ -177,9 +192,9 @@ class Functional(Model):
                 outputs = node.operation(*args, **kwargs)
                 for tensor, value in zip(node.outputs, jax.tree.leaves(outputs)):
                     values[id(tensor)] = value
-        return _structure_map(lambda t: values[id(t)], self._outputs_struct)
+        return values
 
-    def _standardize_inputs(self, inputs):
+    def _standardize_inputs(self, inputs, adjust=None):
         if isinstance(inputs, dict):
             by_key = isinstance(self._inputs_struct, dict)
             expected = list(self._inputs_struct) if by_key else [t.name for t in self._inputs]
@@ -200,7 +215,7 @@ class Functional(Model):
                 f'Layer "{self.name}" expects {len(self._inputs)} input(s), but it received '
                 f"{len(flat)} input tensors."
             )
-        flat = [_adjust_input(x, spec) for x, spec in zip(flat, self._inputs)]
+        flat = [(adjust or _adjust_input)(x, spec) for x, spec in zip(flat, self._inputs)]
         for index, (x, spec) in enumerate(zip(flat, self._inputs)):
             if x is not None and not _shape_compatible(tuple(x.shape), spec.shape):
                 raise ValueError(

@@ -383,6 +383,22 @@ class Layer(Operation):
             )
         return int(sum(np.prod(v.shape) for v in self.weights))
 
+    # -- saving (the positional layout of Keras's .keras and .weights.h5 files) ----------
+    def save_own_variables(self, store):
+        """Writes this layer's own weights as ``store["0"], store["1"], ...``: trainable ones,
+        then non-trainable ones, each in creation order (sublayers save their own)."""
+        for index, variable in enumerate(self._trainable_variables + self._non_trainable_variables):
+            store[str(index)] = variable.numpy()
+
+    def load_own_variables(self, store):
+        """Assigns what `save_own_variables` wrote; the count and every shape must match."""
+        from kerasish.saving.h5_store import check_own_variables
+
+        variables = self._trainable_variables + self._non_trainable_variables
+        values = check_own_variables(self, variables, store)
+        for variable, value in zip(variables, values):
+            variable.assign(value)
+
     # -- losses ------------------------------------------------------------------------
     def add_loss(self, loss):
         """Adds a scalar to ``losses``; inside a pure ``apply`` it is collected by the scope."""

@@ -1,11 +1,13 @@
 """`Model`: a layer with model-level API (layers, summary); ``Model(inputs, outputs)`` is functional."""
 
+import inspect
+
 import jax
 import numpy as np
 
-from kerasish.engine import pure
+from kerasish.engine import host_stage, pure
 from kerasish.engine.keras_tensor import KerasTensor
-from kerasish.engine.layer import Layer
+from kerasish.engine.layer import Layer, _is_shape, _tuplify
 from kerasish.engine.masking import set_keras_mask
 from kerasish.engine.scope import StateScope, in_symbolic_scope
 from kerasish.saving.serialization import keras_export
@@ -75,6 +77,9 @@ class Model(Trainer, Layer):
         leaves = jax.tree.leaves((args, kwargs))
         if any(isinstance(leaf, (KerasTensor, jax.core.Tracer)) for leaf in leaves):
             return _NOT_APPLICABLE
+        stage = self._host_stage
+        if stage is not None and args and not host_stage.is_device_call(stage):
+            return stage.call_compiled(self, args, kwargs)  # raw inputs: host, then this path
         array_kwargs = {k: v for k, v in kwargs.items() if _is_array_tree(v)}
         static = tuple(sorted((k, v) for k, v in kwargs.items() if k not in array_kwargs))
         try:
@@ -101,6 +106,14 @@ class Model(Trainer, Layer):
             if mask is not None:
                 set_keras_mask(output, mask)
         return outputs
+
+    # Host layers at a Functional or Sequential graph's edges (see `engine.host_stage`).
+    _host_stage = None
+
+    def _convert_inputs(self, args, kwargs):
+        if self._host_stage is not None:
+            return args, kwargs  # raw inputs (strings, int64 ids) stay numpy for the host stage
+        return super()._convert_inputs(args, kwargs)
 
     @property
     def layers(self):
@@ -150,6 +163,38 @@ class Model(Trainer, Layer):
             layer_range=layer_range,
         )
 
+    # -- saving: Keras 3's .keras and .weights.h5 files (see `kerasish.saving`) -------------
+    def save(self, filepath, overwrite=True, zipped=None, **kwargs):
+        """Saves the model (config, weights, optimizer state) as a ``.keras`` file."""
+        from kerasish.saving.saving_api import save_model
+
+        return save_model(self, filepath, overwrite=overwrite, zipped=zipped, **kwargs)
+
+    def save_weights(self, filepath, overwrite=True, max_shard_size=None):
+        """Saves the weights (and optimizer state) as a ``.weights.h5`` file."""
+        from kerasish.saving.saving_api import save_weights
+
+        return save_weights(self, filepath, overwrite=overwrite, max_shard_size=max_shard_size)
+
+    def load_weights(self, filepath, skip_mismatch=False, **kwargs):
+        """Loads weights from a ``.weights.h5`` or ``.keras`` file (Keras's or kerasish's)."""
+        from kerasish.saving.saving_api import load_weights
+
+        return load_weights(self, filepath, skip_mismatch=skip_mismatch, **kwargs)
+
+    def build_from_config(self, config):
+        """Builds from the saved input shape; a model without its own ``build`` traces ``call``
+        on symbolic inputs of that shape, as Keras does when it loads a subclassed model."""
+        if not config or self.built:
+            return
+        if "input_shape" not in config or inspect.unwrap(type(self).build) is not Layer.build:
+            return super().build_from_config(config)
+        shapes = _tuplify(config["input_shape"])
+        inputs = jax.tree.map(
+            lambda shape: KerasTensor(shape, dtype=self.input_dtype), shapes, is_leaf=_is_shape
+        )
+        self._maybe_build((inputs,), {})
+
     def export(self, filepath, format="jax", verbose=None, input_signature=None, **kwargs):
         """Writes an artifact that `kerasish.export.load` (jax and orbax only) runs.
 
@@ -167,6 +212,11 @@ class Model(Trainer, Layer):
         platforms = kwargs.pop("platforms", DEFAULT_PLATFORMS)
         if kwargs:
             raise TypeError(f"Unexpected keyword arguments for `export`: {sorted(kwargs)}")
+        if self._host_stage is not None:  # strings in: the artifact takes indices
+            host_stage.export_device_part(
+                self, filepath, input_signature, platforms, True if verbose is None else verbose
+            )
+            return
         export_model(
             self,
             filepath,

@@ -126,6 +126,12 @@ def infer_output_spec(function, args, kwargs, propagate_masks=False):
         def spec(tensor):
             if tensor is None:
                 return None
+            if tensor.dtype == "string":
+                raise TypeError(
+                    f"{tensor} holds strings, which are not JAX arrays: only host layers "
+                    "(StringLookup, IntegerLookup, TextVectorization) take them and map them to "
+                    "indices (see `kerasish.engine.host_stage`)."
+                )
             return jax.ShapeDtypeStruct(
                 tuple(size if d is None else d for d in tensor.shape), tensor.dtype
             )

@@ -40,6 +40,8 @@ def keyed_variables(layer):
             add(prefix + variable.name, variable)
         for generator in current._seed_generators:
             add(f"{prefix}{generator.name}/{generator.state.name}", generator.state)
+        for variable in current._state_variables:
+            add(prefix + variable.name, variable)
         for child in current._layers:
             walk(child, f"{prefix}{child.name}/")
 

@@ -124,6 +124,10 @@ class Sequential(Model):
         return x
 
     @property
+    def _host_stage(self):
+        return self._functional._host_stage if self._functional is not None else None
+
+    @property
     def inputs(self):
         return self._functional.inputs if self._functional else None
 

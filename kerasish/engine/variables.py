@@ -23,11 +23,22 @@ def standardize_dtype(dtype):
         dtype = dtype.name  # DTypePolicy and friends
     if isinstance(dtype, str) and dtype in ("float", "double"):
         return "float32" if dtype == "float" else "float64"
+    if _is_string_dtype(dtype):
+        return "string"  # Keras's name; such tensors live on the host (see `engine.host_stage`)
     return jnp.dtype(dtype).name
 
 
+def _is_string_dtype(dtype):
+    if isinstance(dtype, str):
+        return dtype in ("string", "str")
+    if isinstance(dtype, type):
+        return issubclass(dtype, (str, bytes))
+    return isinstance(dtype, np.dtype) and dtype.kind in "OSU"
+
+
 def is_float_dtype(dtype):
-    return jnp.issubdtype(jnp.dtype(standardize_dtype(dtype)), jnp.floating)
+    dtype = standardize_dtype(dtype)
+    return dtype != "string" and jnp.issubdtype(jnp.dtype(dtype), jnp.floating)
 
 
 class Variable:

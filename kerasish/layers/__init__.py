@@ -3,7 +3,13 @@
 from kerasish.engine.input_layer import Input, InputLayer
 from kerasish.engine.input_spec import InputSpec
 from kerasish.engine.layer import Layer
-from kerasish.layers.activation import Activation
+from kerasish.layers.activation import ELU, Activation, LeakyReLU, PReLU, ReLU, Softmax
+from kerasish.layers.attention import (
+    AdditiveAttention,
+    Attention,
+    GroupQueryAttention,
+    MultiHeadAttention,
+)
 from kerasish.layers.convolution import (
     Conv1D,
     Conv1DTranspose,
@@ -25,6 +31,9 @@ from kerasish.layers.convolution import (
     SeparableConvolution2D,
 )
 from kerasish.layers.core import Dense, EinsumDense, Embedding, Identity, Lambda, Masking
+from kerasish.layers.cropping import Cropping1D, Cropping2D, Cropping3D
+from kerasish.layers.group_normalization import GroupNormalization
+from kerasish.layers.interop import FlaxLayer, JaxLayer
 from kerasish.layers.merging import (
     Add,
     Average,
@@ -42,6 +51,14 @@ from kerasish.layers.merging import (
     minimum,
     multiply,
     subtract,
+)
+from kerasish.layers.noise import (
+    AlphaDropout,
+    GaussianDropout,
+    GaussianNoise,
+    SpatialDropout1D,
+    SpatialDropout2D,
+    SpatialDropout3D,
 )
 from kerasish.layers.normalization import BatchNormalization, LayerNormalization
 from kerasish.layers.pooling import (
@@ -76,12 +93,54 @@ from kerasish.layers.pooling import (
     MaxPooling2D,
     MaxPooling3D,
 )
-from kerasish.layers.regularization import Dropout
-from kerasish.layers.reshaping import Flatten, Reshape
+from kerasish.layers.preprocessing import (
+    CategoryEncoding,
+    CenterCrop,
+    Discretization,
+    HashedCrossing,
+    Hashing,
+    IntegerLookup,
+    Normalization,
+    RandomBrightness,
+    RandomContrast,
+    RandomCrop,
+    RandomFlip,
+    RandomRotation,
+    RandomTranslation,
+    RandomZoom,
+    Rescaling,
+    Resizing,
+    StringLookup,
+    TextVectorization,
+)
+from kerasish.layers.recurrent import (
+    GRU,
+    LSTM,
+    RNN,
+    Bidirectional,
+    ConvLSTM1D,
+    ConvLSTM2D,
+    ConvLSTM3D,
+    GRUCell,
+    LSTMCell,
+    SimpleRNN,
+    SimpleRNNCell,
+    StackedRNNCells,
+    TimeDistributed,
+    Wrapper,
+)
+from kerasish.layers.regularization import ActivityRegularization, Dropout
+from kerasish.layers.reshaping import Flatten, Permute, RepeatVector, Reshape
 from kerasish.layers.retrieval import BruteForceRetrieval
+from kerasish.layers.rms_normalization import RMSNormalization
+from kerasish.layers.spectral_normalization import SpectralNormalization
+from kerasish.layers.unit_normalization import UnitNormalization
+from kerasish.layers.up_sampling import UpSampling1D, UpSampling2D, UpSampling3D
+from kerasish.layers.zero_padding import ZeroPadding1D, ZeroPadding2D, ZeroPadding3D
 
 __all__ = [
     "Activation",
+    "ActivityRegularization",
     "AdaptiveAveragePooling1D",
     "AdaptiveAveragePooling2D",
     "AdaptiveAveragePooling3D",
@@ -89,6 +148,9 @@ __all__ = [
     "AdaptiveMaxPooling2D",
     "AdaptiveMaxPooling3D",
     "Add",
+    "AdditiveAttention",
+    "AlphaDropout",
+    "Attention",
     "Average",
     "AveragePooling1D",
     "AveragePooling2D",
@@ -97,7 +159,10 @@ __all__ = [
     "AvgPool2D",
     "AvgPool3D",
     "BatchNormalization",
+    "Bidirectional",
     "BruteForceRetrieval",
+    "CategoryEncoding",
+    "CenterCrop",
     "Concatenate",
     "Conv1D",
     "Conv1DTranspose",
@@ -105,20 +170,33 @@ __all__ = [
     "Conv2DTranspose",
     "Conv3D",
     "Conv3DTranspose",
+    "ConvLSTM1D",
+    "ConvLSTM2D",
+    "ConvLSTM3D",
     "Convolution1D",
     "Convolution1DTranspose",
     "Convolution2D",
     "Convolution2DTranspose",
     "Convolution3D",
     "Convolution3DTranspose",
+    "Cropping1D",
+    "Cropping2D",
+    "Cropping3D",
     "Dense",
     "DepthwiseConv1D",
     "DepthwiseConv2D",
+    "Discretization",
     "Dot",
     "Dropout",
+    "ELU",
     "EinsumDense",
     "Embedding",
     "Flatten",
+    "FlaxLayer",
+    "GRU",
+    "GRUCell",
+    "GaussianDropout",
+    "GaussianNoise",
     "GlobalAveragePooling1D",
     "GlobalAveragePooling2D",
     "GlobalAveragePooling3D",
@@ -131,13 +209,22 @@ __all__ = [
     "GlobalMaxPooling1D",
     "GlobalMaxPooling2D",
     "GlobalMaxPooling3D",
+    "GroupNormalization",
+    "GroupQueryAttention",
+    "HashedCrossing",
+    "Hashing",
     "Identity",
     "Input",
     "InputLayer",
     "InputSpec",
+    "IntegerLookup",
+    "JaxLayer",
+    "LSTM",
+    "LSTMCell",
     "Lambda",
     "Layer",
     "LayerNormalization",
+    "LeakyReLU",
     "Masking",
     "MaxPool1D",
     "MaxPool2D",
@@ -147,13 +234,49 @@ __all__ = [
     "MaxPooling3D",
     "Maximum",
     "Minimum",
+    "MultiHeadAttention",
     "Multiply",
+    "Normalization",
+    "PReLU",
+    "Permute",
+    "RMSNormalization",
+    "RNN",
+    "RandomBrightness",
+    "RandomContrast",
+    "RandomCrop",
+    "RandomFlip",
+    "RandomRotation",
+    "RandomTranslation",
+    "RandomZoom",
+    "ReLU",
+    "RepeatVector",
+    "Rescaling",
     "Reshape",
+    "Resizing",
     "SeparableConv1D",
     "SeparableConv2D",
     "SeparableConvolution1D",
     "SeparableConvolution2D",
+    "SimpleRNN",
+    "SimpleRNNCell",
+    "Softmax",
+    "SpatialDropout1D",
+    "SpatialDropout2D",
+    "SpatialDropout3D",
+    "SpectralNormalization",
+    "StackedRNNCells",
+    "StringLookup",
     "Subtract",
+    "TextVectorization",
+    "TimeDistributed",
+    "UnitNormalization",
+    "UpSampling1D",
+    "UpSampling2D",
+    "UpSampling3D",
+    "Wrapper",
+    "ZeroPadding1D",
+    "ZeroPadding2D",
+    "ZeroPadding3D",
     "add",
     "average",
     "concatenate",

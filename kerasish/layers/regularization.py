@@ -1,6 +1,6 @@
-"""`Dropout`."""
+"""`Dropout` and `ActivityRegularization`."""
 
-from kerasish import random
+from kerasish import random, regularizers
 from kerasish.engine.layer import Layer
 from kerasish.saving.serialization import keras_export
 
@@ -56,6 +56,44 @@ class Dropout(Layer):
     def get_config(self):
         config = super().get_config()
         config.update({"rate": self.rate, "seed": self.seed, "noise_shape": self.noise_shape})
+        return config
+
+
+@keras_export("keras.layers")
+class ActivityRegularization(Layer):
+    """Passes its inputs through and adds ``l1 * sum(|x|) + l2 * sum(x**2)`` (divided by the
+    batch size) to the losses.
+
+    Example:
+    >>> layer = kerasish.layers.ActivityRegularization(l1=0.1)
+    >>> y = layer(jnp.array([[1.0, -2.0]]))
+    >>> [round(float(loss), 4) for loss in layer.losses]
+    [0.3]
+
+    Arguments:
+        l1, l2: the regularization factors.
+
+    Inside a pure ``apply``, the penalty is one of the call's losses (what `fit` adds to the
+    training loss). Shapes: any -> the same.
+    """
+
+    def __init__(self, l1=0.0, l2=0.0, **kwargs):
+        super().__init__(activity_regularizer=regularizers.L1L2(l1=l1, l2=l2), **kwargs)
+        self.supports_masking = True
+        self.l1 = l1
+        self.l2 = l2
+        self.built = True
+
+    def call(self, inputs):
+        return inputs
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        config = super().get_config()
+        config.pop("activity_regularizer", None)
+        config.update({"l1": self.l1, "l2": self.l2})
         return config
 
 

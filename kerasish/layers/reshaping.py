@@ -1,6 +1,9 @@
-"""`Flatten` and `Reshape`: change the shape of each sample, keep the batch axis."""
+"""`Flatten`, `Reshape`, `RepeatVector`, `Permute`: change the shape of each sample, keep the
+batch axis."""
 
 import math
+
+import jax.numpy as jnp
 
 from kerasish import ops
 from kerasish.backend import standardize_data_format
@@ -88,6 +91,80 @@ class Reshape(Layer):
     def get_config(self):
         config = super().get_config()
         config["target_shape"] = self.target_shape
+        return config
+
+
+@keras_export("keras.layers")
+class RepeatVector(Layer):
+    """Repeats each input vector ``n`` times along a new axis 1.
+
+    Example:
+    >>> kerasish.layers.RepeatVector(2)(jnp.array([[1.0, 2.0]])).tolist()
+    [[[1.0, 2.0], [1.0, 2.0]]]
+
+    Arguments:
+        n: positive int, the number of repetitions.
+
+    Shapes: ``(batch, features)`` -> ``(batch, n, features)``.
+    """
+
+    def __init__(self, n, **kwargs):
+        super().__init__(**kwargs)
+        if not isinstance(n, int) or isinstance(n, bool):
+            raise TypeError(f"Expected an integer value for `n`, got {type(n)}.")
+        if n <= 0:
+            raise ValueError(f"Argument `n` should be a positive integer. Received: n={n}")
+        self.n = n
+        self.input_spec = InputSpec(ndim=2)
+
+    def call(self, inputs):
+        return jnp.repeat(inputs[:, None, :], self.n, axis=1)
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0], self.n, input_shape[1])
+
+    def get_config(self):
+        config = super().get_config()
+        config["n"] = self.n
+        return config
+
+
+@keras_export("keras.layers")
+class Permute(Layer):
+    """Permutes the non-batch axes: output axis ``i + 1`` is input axis ``dims[i]``.
+
+    Example:
+    >>> kerasish.layers.Permute((2, 1))(jnp.ones((4, 10, 64))).shape
+    (4, 64, 10)
+
+    Arguments:
+        dims: a permutation of ``1, ..., rank - 1`` (the batch axis 0 stays first).
+
+    Shapes: ``(batch, d1, ..., dn)`` -> ``(batch, d_dims[0], ..., d_dims[n-1])``.
+    """
+
+    def __init__(self, dims, **kwargs):
+        super().__init__(**kwargs)
+        self.dims = tuple(dims)
+        if sorted(dims) != list(range(1, len(dims) + 1)):
+            raise ValueError(
+                "Invalid permutation argument `dims` for Permute Layer. The set of indices in "
+                f"`dims` must be consecutive and start from 1. Received dims={dims}"
+            )
+        self.input_spec = InputSpec(ndim=len(self.dims) + 1)
+
+    def call(self, inputs):
+        return jnp.transpose(inputs, (0, *self.dims))
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0], *(input_shape[dim] for dim in self.dims))
+
+    def compute_output_spec(self, inputs):
+        return KerasTensor(self.compute_output_shape(inputs.shape), dtype=inputs.dtype)
+
+    def get_config(self):
+        config = super().get_config()
+        config["dims"] = self.dims
         return config
 
 

@@ -5,6 +5,7 @@ iterators yielding ``x``, ``(x,)``, ``(x, y)`` or ``(x, y, sample_weight)``,
 `keras.utils.PyDataset`, and `grain` datasets where grain is installed.
 """
 
+import dataclasses
 import itertools
 import math
 
@@ -36,6 +37,26 @@ def pack_x_y_sample_weight(x, y=None, sample_weight=None):
     if sample_weight is None:
         return (x, y)
     return (x, y, sample_weight)
+
+
+@dataclasses.dataclass
+class DataPosition:
+    """Where `fit` stands in its data; a run restored from a checkpoint continues from here.
+
+    The shuffle order of an epoch is a function of ``(shuffle_seed, epoch)`` alone, so these
+    four numbers say exactly which batch comes next.
+
+    Arguments:
+        epoch: the epoch in progress (or the next one, between epochs).
+        batch: batches of ``epoch`` already trained.
+        step: batches trained in all, over every epoch.
+        shuffle_seed: the seed of every epoch's shuffle order.
+    """
+
+    epoch: int = 0
+    batch: int = 0
+    step: int = 0
+    shuffle_seed: int = 0
 
 
 def _is_array(value):
@@ -135,7 +156,8 @@ class ArrayAdapter:
             return self._steps
         return math.ceil(self.num_samples / self.batch_size)
 
-    def batches(self, epoch_seed=0):
+    def batches(self, epoch_seed=0, start=0):
+        """One epoch's batches from the ``start``-th on, in the order ``epoch_seed`` gives."""
         data = (self.x, self.y, self.sample_weight)
         rng = np.random.default_rng(epoch_seed)
         if self.shuffle is True:
@@ -147,8 +169,8 @@ class ArrayAdapter:
         if self._steps is not None:
             starts = list(itertools.islice(itertools.cycle(starts), self._steps))
         leaves, treedef = jax.tree.flatten(data)
-        for start in starts:
-            window = slice(start, start + self.batch_size)
+        for first_row in starts[start:]:
+            window = slice(first_row, first_row + self.batch_size)
             yield jax.tree.unflatten(treedef, [leaf[window] for leaf in leaves])
 
     def split(self, validation_split):
@@ -169,6 +191,9 @@ class ArrayAdapter:
             _take(self.y, tail),
             _take(self.sample_weight, tail),
         )
+
+
+_EXHAUSTED = object()
 
 
 class IteratorAdapter:
@@ -195,12 +220,18 @@ class IteratorAdapter:
             return iter(self.source)
         return (self.source[i] for i in range(len(self.source)))
 
-    def batches(self, epoch_seed=0):
+    def batches(self, epoch_seed=0, start=0):
+        """The epoch's batches after the first ``start`` (read and dropped: a source that starts
+        again each epoch, such as a `PyDataset`, so resumes exactly where it was)."""
         # A generator is consumed across epochs (Keras semantics with steps_per_epoch); a
         # re-iterable source starts again each epoch.
         if self._iterator is None or self._steps is None:
             self._iterator = self._new_iterator()
-        count = 0
+        for _ in range(start):
+            if next(self._iterator, _EXHAUSTED) is _EXHAUSTED:
+                self._iterator = None
+                return
+        count = start
         while self._steps is None or count < self._steps:
             try:
                 data = next(self._iterator)

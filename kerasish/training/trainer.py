@@ -9,13 +9,20 @@ with `lax.scan`; logs stay on the device until the progress bar or a callback re
 """
 
 import typing
+import warnings
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
+from kerasish.engine import host_stage
 from kerasish.engine.scope import StateScope
-from kerasish.training.data_adapters import get_data_adapter, unpack_x_y_sample_weight
+from kerasish.training.data_adapters import (
+    DataPosition,
+    get_data_adapter,
+    unpack_x_y_sample_weight,
+)
+from kerasish.utils import random_utils
 
 
 class TrainState(typing.NamedTuple):
@@ -65,6 +72,9 @@ class Trainer:
         self._compile_config = None
         self._jax_state = None
         self._jax_state_synced = True
+        # Where `fit` is in its data, and where a restored checkpoint says to continue from.
+        self._data_position = None
+        self._resume_position = None
 
     # -- compile -------------------------------------------------------------------------
     def compile(
@@ -127,13 +137,21 @@ class Trainer:
         return self._compile_config if self.compiled else None
 
     def compile_from_config(self, config):
-        from kerasish.saving.serialization import deserialize_keras_object
+        """Compiles from a compile config (Keras's or ours): object configs become objects,
+        names such as ``"mse"`` stay names, as `compile` received them."""
+        from kerasish.saving.serialization import deserialize_nested_objects
 
-        config = dict(config)
-        for key in ("optimizer", "loss", "metrics", "weighted_metrics"):
-            if isinstance(config.get(key), (dict, list)) and key != "metrics":
-                config[key] = deserialize_keras_object(config[key])
-        self.compile(**config)
+        if type(self).compile is not Trainer.compile:
+            warnings.warn(
+                "`compile()` was not called as part of model loading because the model's "
+                "`compile()` method is custom. All subclassed Models that have `compile()` "
+                "overridden should also override `get_compile_config()` and "
+                "`compile_from_config(config)`. Alternatively, you can call `compile()` manually "
+                "after loading.",
+                stacklevel=2,
+            )
+            return
+        self.compile(**deserialize_nested_objects(config))
 
     def _output_names(self):
         outputs = getattr(self, "outputs", None)
@@ -356,7 +374,8 @@ class Trainer:
 
     def _step(self, kind, state, data, multi_step=False):
         """Runs the jitted step; returns ``(outputs, state)`` with the full state."""
-        outputs, changed = self._function(kind, multi_step)(state, data)
+        with host_stage.device_scope(self):  # `data` holds the device part's inputs
+            outputs, changed = self._function(kind, multi_step)(state, data)
         if kind == "train":
             return outputs, TrainState(*changed)
         return outputs, (state[0], *changed)
@@ -376,15 +395,17 @@ class Trainer:
             )
         )
         if needs_metrics:
-            y_pred = jax.eval_shape(
-                lambda inputs: self.stateless_call(
-                    [v.value for v in self.trainable_variables],
-                    [v.value for v in self.non_trainable_variables],
-                    inputs,
-                    training=False,
-                )[0],
-                x,
-            )
+            (x,) = host_stage.device_data(self, (x,), "predict")
+            with host_stage.device_scope(self):
+                y_pred = jax.eval_shape(
+                    lambda inputs: self.stateless_call(
+                        [v.value for v in self.trainable_variables],
+                        [v.value for v in self.non_trainable_variables],
+                        inputs,
+                        training=False,
+                    )[0],
+                    x,
+                )
             if self._compile_loss is not None and not self._compile_loss.built:
                 self._compile_loss.build(y, y_pred)
             if not self._compile_metrics.built:
@@ -438,15 +459,17 @@ class Trainer:
             raise ValueError("You must call `compile()` before using the model.")
 
     # -- running over data ----------------------------------------------------------------
-    def _run_epoch(self, kind, adapter, state, callbacks, epoch_seed=0):
-        """Runs the step over one pass of ``adapter``; returns ``(state, last_logs, outputs)``."""
+    def _run_epoch(self, kind, adapter, state, callbacks, epoch_seed=0, position=None):
+        """Runs the step over one pass of ``adapter``; returns ``(state, last_logs, outputs)``.
+
+        With a `DataPosition`, starts at its batch and advances it as batches are trained."""
         hooks = callbacks.wants_batch_hooks(kind) or any(
             type(c).__name__ == "ProgbarLogger" and c.verbose for c in callbacks.callbacks
         )
         begin = getattr(callbacks, f"on_{kind}_batch_begin")
         end = getattr(callbacks, f"on_{kind}_batch_end")
-        logs, outputs, step_index = None, [], 0
-        pending = []
+        logs, outputs, pending = None, [], []
+        step_index = position.batch if position is not None else 0
 
         def run(batches):
             nonlocal state, logs, step_index
@@ -457,6 +480,9 @@ class Trainer:
             else:
                 result, state = self._step(kind, state, _stack(batches), multi_step=True)
             step_index += len(batches)
+            if position is not None:
+                position.batch = step_index
+                position.step += len(batches)
             if kind == "predict":
                 outputs.append((result, len(batches) > 1))
                 if hooks:
@@ -468,8 +494,9 @@ class Trainer:
                         self._jax_state, self._jax_state_synced = state, False
                     end(step_index - 1, logs)
 
-        for batch in adapter.batches(epoch_seed):
+        for batch in adapter.batches(epoch_seed, start=step_index):
             data = _compact(*batch) if kind != "predict" else (batch[0],)
+            data = host_stage.device_data(self, data, kind)  # strings -> ids, on the host
             if self.steps_per_execution > 1 and pending and not _same_structure(pending[0], data):
                 for item in pending:
                     run([item])
@@ -531,20 +558,35 @@ class Trainer:
         if first_batch is None:
             raise ValueError("Unable to run `fit`: the training data is empty.")
         self._symbolic_build(_compact(*first_batch))
+        self._data_position = DataPosition(initial_epoch, shuffle_seed=_shuffle_seed(adapter))
         callbacks.on_train_begin()
+        # A callback that restored a checkpoint (`BackupAndRestore`) says where to go on from.
+        position = self._data_position = self._resume_position or self._data_position
+        self._resume_position = None
         epoch_logs = {}
-        for epoch in range(initial_epoch, epochs):
+        for epoch in range(position.epoch, epochs):
+            resumed = position.batch > 0
             callbacks.on_epoch_begin(epoch)
             # Read after the hook: a callback may have set the learning rate or the weights.
-            state = self._reset_metric_values(self._state("train"), "train")
+            state = self._state("train")
+            if not resumed:  # else the restored metrics hold the epoch's first batches
+                state = self._reset_metric_values(state, "train")
             state, logs, _, _ = self._run_epoch(
-                "train", adapter, state, callbacks, epoch_seed=epoch
+                "train",
+                adapter,
+                state,
+                callbacks,
+                epoch_seed=[position.shuffle_seed, epoch],
+                position=position,
             )
             self._write_back(state, "train")
+            if logs is None and resumed:  # restored after the epoch's last batch
+                logs = self.get_metrics_result()
             epoch_logs = _host_logs(logs) if logs is not None else {}
             if validation_adapter is not None and _should_validate(epoch, validation_freq):
                 val_logs = self._evaluate_adapter(validation_adapter, callbacks)
                 epoch_logs.update({f"val_{k}": v for k, v in val_logs.items()})
+            position.epoch, position.batch = epoch + 1, 0
             callbacks.on_epoch_end(epoch, epoch_logs)
             if self.stop_training:
                 break
@@ -629,7 +671,8 @@ class Trainer:
             chunks.append(
                 jax.tree.map(lambda a: a.reshape(-1, *a.shape[2:]), host) if stacked else host
             )
-        return jax.tree.map(lambda *parts: np.concatenate(parts, axis=0), *chunks)
+        outputs = jax.tree.map(lambda *parts: np.concatenate(parts, axis=0), *chunks)
+        return host_stage.host_outputs(self, outputs)
 
     def _predict_arrays(self, x, batch_size):
         """`predict` without callbacks or progress bar: batches straight to the jitted step."""
@@ -640,13 +683,16 @@ class Trainer:
         for start in range(0, rows, batch_size):
             window = slice(start, start + batch_size)
             batch = jax.tree.map(lambda a, rows=window: a[rows], x)
-            outputs, state = self._step("predict", state, (batch,))
+            data = host_stage.device_data(self, (batch,), "predict")
+            outputs, state = self._step("predict", state, data)
             chunks.append(outputs)
         self._write_back(state, "predict")
         chunks = jax.device_get(chunks)
         if len(chunks) == 1:
-            return jax.tree.map(np.asarray, chunks[0])
-        return jax.tree.map(lambda *parts: np.concatenate(parts, axis=0), *chunks)
+            outputs = jax.tree.map(np.asarray, chunks[0])
+        else:
+            outputs = jax.tree.map(lambda *parts: np.concatenate(parts, axis=0), *chunks)
+        return host_stage.host_outputs(self, outputs)
 
     # -- single batches ------------------------------------------------------------------
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
@@ -658,7 +704,9 @@ class Trainer:
         data = _compact(*batch)
         self._symbolic_build(data)
         self.reset_metrics()  # as Keras: the logs describe this batch alone
-        logs, state = self._step("train", self._state("train"), data)
+        logs, state = self._step(
+            "train", self._state("train"), host_stage.device_data(self, data, "train")
+        )
         self._write_back(state, "train")
         logs = _host_logs(logs)
         return logs if return_dict else self._flatten_logs(logs)
@@ -668,7 +716,8 @@ class Trainer:
         data = _compact(x, y, sample_weight)
         self._symbolic_build(data)
         state = self._reset_metric_values(self._state("test"), "test")
-        logs, state = self._step("test", state, jax.tree.map(np.asarray, data))
+        data = host_stage.device_data(self, jax.tree.map(np.asarray, data), "test")
+        logs, state = self._step("test", state, data)
         self._write_back(state, "test")
         logs = _host_logs(logs)
         return logs if return_dict else self._flatten_logs(logs)
@@ -676,8 +725,9 @@ class Trainer:
     def predict_on_batch(self, x):
         if not self.built:
             self._symbolic_build((x,))
-        outputs, _ = self._step("predict", self._state("predict"), (jax.tree.map(np.asarray, x),))
-        return jax.tree.map(np.asarray, outputs)
+        data = host_stage.device_data(self, (jax.tree.map(np.asarray, x),), "predict")
+        outputs, _ = self._step("predict", self._state("predict"), data)
+        return host_stage.host_outputs(self, jax.tree.map(np.asarray, outputs))
 
 
 def _unaliased(state):
@@ -712,6 +762,14 @@ def _is_array_input(x):
 
 def _num_rows(x):
     return int(np.shape(jax.tree.leaves(x)[0])[0])
+
+
+def _shuffle_seed(adapter):
+    """The seed of this run's shuffle orders: the one given to `keras.utils.set_random_seed`,
+    else 0. Each epoch's order is a function of it and the epoch alone, so a run shuffles
+    the same way every time it is started, and a resumed run (which restores the seed) too."""
+    seed = random_utils.get_random_seed()
+    return int(seed) & 0x7FFFFFFF if seed is not None and getattr(adapter, "shuffle", False) else 0
 
 
 def _should_validate(epoch, validation_freq):

@@ -124,9 +124,6 @@ def test_terminate_on_nan_stops_in_the_first_epoch(capsys):
     assert "Invalid loss, terminating training" in capsys.readouterr().out
 
 
-@pytest.mark.xfail(
-    strict=True, raises=AttributeError, reason="`Model.save_weights` arrives with the saving issue"
-)
 def test_model_checkpoint_calls_save_weights(tmp_path):
     model = _ours()
     checkpoint = callbacks.ModelCheckpoint(

@@ -365,7 +365,7 @@ def test_lambda_config_matches_keras_for_named_functions():
 def test_lambda_round_trips_registered_builtin_and_custom_functions():
     layer = layers.Lambda(scale_by, output_shape=double_last_axis, arguments={"factor": 2.0})
     revived = kerasish.saving.deserialize_keras_object(
-        kerasish.saving.serialize_keras_object(layer)
+        kerasish.saving.serialize_keras_object(layer), safe_mode=False
     )
     assert revived.function is scale_by and revived._output_shape is double_last_axis
     assert revived.arguments == {"factor": 2.0}
@@ -384,7 +384,7 @@ def test_lambda_round_trips_registered_builtin_and_custom_functions():
     assert revived.function is unregistered and revived._output_shape == (3,)
     serialized = kerasish.saving.serialize_keras_object(layers.Lambda(unregistered))
     revived = kerasish.saving.deserialize_keras_object(
-        serialized, custom_objects={"unregistered": unregistered}
+        serialized, custom_objects={"unregistered": unregistered}, safe_mode=False
     )
     assert revived.function is unregistered
 

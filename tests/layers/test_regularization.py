@@ -130,3 +130,38 @@ def test_dropout_argument_errors_match_keras(kwargs):
     assert raised(lambda: layers.Dropout(**kwargs)) == raised(
         lambda: keras.layers.Dropout(**kwargs)
     )
+
+
+def test_activity_regularization_contract():
+    layer = check_layer(
+        layers.ActivityRegularization,
+        {"l1": 0.01, "l2": 0.2},
+        (2, 3, 4),
+        expected_output_shape=(2, 3, 4),
+        expected_num_trainable_weights=0,
+        supports_masking=True,
+    )
+    assert "activity_regularizer" not in layer.get_config()
+
+
+def test_activity_regularization_loss_matches_keras():
+    x = np.random.default_rng(0).standard_normal((4, 3)).astype("float32")
+    ours = layers.ActivityRegularization(l1=0.1, l2=0.3)
+    theirs = keras.layers.ActivityRegularization(l1=0.1, l2=0.3)
+    np.testing.assert_array_equal(ours(x), x)
+    theirs(x)
+    assert len(ours.losses) == len(theirs.losses) == 1
+    np.testing.assert_allclose(ours.losses[0], theirs.losses[0], rtol=1e-6)
+    expected = (0.1 * np.abs(x).sum() + 0.3 * np.square(x).sum()) / 4
+    np.testing.assert_allclose(ours.losses[0], expected, rtol=1e-6)
+
+
+def test_activity_regularization_penalty_is_a_loss_of_the_pure_apply():
+    from kerasish.engine import pure
+
+    inputs = kerasish.Input((3,))
+    model = kerasish.Model(inputs, layers.ActivityRegularization(l2=0.5)(inputs))
+    params, state = model.init(jax.random.key(0))
+    x = jnp.array([[1.0, 2.0, 2.0], [0.0, 1.0, 0.0]])
+    loss = jax.jit(lambda x: sum(pure.apply_with_losses(model, params, state, x)[2]))(x)
+    np.testing.assert_allclose(loss, 0.5 * 10.0 / 2, rtol=1e-6)

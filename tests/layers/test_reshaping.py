@@ -99,3 +99,55 @@ def test_reshape_size_mismatch_matches_keras(target_shape):
     assert_same_error(
         lambda: layers.Reshape(target_shape)(x), lambda: keras.layers.Reshape(target_shape)(x)
     )
+
+
+@pytest.mark.parametrize("n, input_shape", [(3, (2, 4)), (1, (2, 5))])
+def test_repeat_vector_contract(n, input_shape):
+    check_layer(
+        layers.RepeatVector,
+        {"n": n},
+        input_shape,
+        expected_output_shape=(input_shape[0], n, input_shape[1]),
+    )
+
+
+def test_repeat_vector_values_and_unknown_dims():
+    x = np.array([[1.0, 2.0], [3.0, 4.0]], "float32")
+    np.testing.assert_array_equal(layers.RepeatVector(2)(x), keras.layers.RepeatVector(2)(x))
+    symbolic = layers.RepeatVector(3)(kerasish.Input(batch_shape=(None, None)))
+    assert symbolic.shape == (None, 3, None)
+
+
+@pytest.mark.parametrize("n", [0, 1.5, True, "2"])
+def test_repeat_vector_invalid_n_matches_keras(n):
+    assert raised(lambda: layers.RepeatVector(n)) == raised(lambda: keras.layers.RepeatVector(n))
+
+
+@pytest.mark.parametrize(
+    "dims, input_shape, output_shape",
+    [
+        ((2, 1), (2, 3, 4), (2, 4, 3)),
+        ((1, 2), (2, 3, 4), (2, 3, 4)),
+        ([3, 1, 2], (2, 3, 4, 5), (2, 5, 3, 4)),
+    ],
+)
+def test_permute_contract(dims, input_shape, output_shape):
+    check_layer(layers.Permute, {"dims": dims}, input_shape, expected_output_shape=output_shape)
+
+
+def test_permute_symbolic_keeps_dtype_and_unknown_dims():
+    inputs = kerasish.Input(batch_shape=(None, None, 4), dtype="int32")
+    outputs = layers.Permute((2, 1))(inputs)
+    expected = keras.layers.Permute((2, 1))(keras.Input(batch_shape=(None, None, 4), dtype="int32"))
+    assert outputs.shape == expected.shape == (None, 4, None)
+    assert outputs.dtype == expected.dtype
+
+
+@pytest.mark.parametrize("dims", [(0, 1), (1, 3), (2, 2)])
+def test_permute_invalid_dims_match_keras(dims):
+    assert raised(lambda: layers.Permute(dims)) == raised(lambda: keras.layers.Permute(dims))
+
+
+def test_permute_checks_input_rank():
+    with pytest.raises(ValueError, match="expected ndim=3, found ndim=4"):
+        layers.Permute((2, 1))(np.ones((2, 3, 4, 5), "float32"))

@@ -1,0 +1,29 @@
+"""Image preprocessing layers: `Rescaling`, `Resizing`, `CenterCrop`, and the augmentation
+layers `RandomFlip`, `RandomRotation`, `RandomZoom`, `RandomTranslation`, `RandomContrast`,
+`RandomBrightness`, `RandomCrop` (active when called with ``training=True``)."""
+
+from kerasish.layers.preprocessing.image.base import BaseImagePreprocessingLayer
+from kerasish.layers.preprocessing.image.center_crop import CenterCrop
+from kerasish.layers.preprocessing.image.random_brightness import RandomBrightness
+from kerasish.layers.preprocessing.image.random_contrast import RandomContrast
+from kerasish.layers.preprocessing.image.random_crop import RandomCrop
+from kerasish.layers.preprocessing.image.random_flip import RandomFlip
+from kerasish.layers.preprocessing.image.random_rotation import RandomRotation
+from kerasish.layers.preprocessing.image.random_translation import RandomTranslation
+from kerasish.layers.preprocessing.image.random_zoom import RandomZoom
+from kerasish.layers.preprocessing.image.rescaling import Rescaling
+from kerasish.layers.preprocessing.image.resizing import Resizing
+
+__all__ = [
+    "BaseImagePreprocessingLayer",
+    "CenterCrop",
+    "RandomBrightness",
+    "RandomContrast",
+    "RandomCrop",
+    "RandomFlip",
+    "RandomRotation",
+    "RandomTranslation",
+    "RandomZoom",
+    "Rescaling",
+    "Resizing",
+]
