@@ -30,7 +30,7 @@ def _single_io_model(seed):
 def _two_io_model():
     keras.utils.set_random_seed(7)
     a, b = keras.Input((2,), name="a"), keras.Input((1,), dtype="int32", name="b")
-    merged = keras.layers.Concatenate()([a, keras.layers.Embedding(5, 2)(b)[:, 0]])
+    merged = keras.layers.Concatenate(name="merged")([a, keras.layers.Embedding(5, 2)(b)[:, 0]])
     return keras.Model({"a": a, "b": b}, [keras.layers.Dense(1, name="sum")(merged), merged])
 
 
@@ -121,7 +121,7 @@ def test_metadata_has_tf_serving_signature_defs(served):
         {"size": "-1", "name": ""},
         {"size": "2", "name": ""},
     ]
-    assert set(signature["outputs"]) == {"sum", "concatenate"}
+    assert set(signature["outputs"]) == {"sum", "merged"}
 
 
 def test_predict_row_and_columnar_single_output(served):
@@ -147,10 +147,10 @@ def test_predict_several_inputs_and_outputs(served):
         "two:predict",
         {"instances": [{"a": a[i].tolist(), "b": b[i].tolist()} for i in range(2)]},
     ).json()["predictions"]
-    assert [sorted(row) for row in rows] == [["concatenate", "sum"]] * 2
+    assert [sorted(row) for row in rows] == [["merged", "sum"]] * 2
     np.testing.assert_allclose([row["sum"] for row in rows], expected_sum, 1e-5)
     columns = _post(url, "two:predict", {"inputs": {"a": a.tolist(), "b": b.tolist()}})
-    np.testing.assert_allclose(columns.json()["outputs"]["concatenate"], expected_merged, 1e-5)
+    np.testing.assert_allclose(columns.json()["outputs"]["merged"], expected_merged, 1e-5)
 
 
 @pytest.mark.parametrize(
