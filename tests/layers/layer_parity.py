@@ -1,5 +1,7 @@
 """Shared checks for tests/layers: the layer contract plus config values equal to Keras 3's."""
 
+import re
+
 import jax
 import keras
 import numpy as np
@@ -24,10 +26,25 @@ def raised(function):
     return type(info.value), str(info.value)
 
 
+def _sorted_set_literals(message):
+    """``message`` with every printed set of quoted strings sorted: a set's print order depends on
+    the hash seed of the process that compiled the module, so it differs between runs."""
+
+    def sort_items(match):
+        return "{" + ", ".join(sorted(match.group(1).split(", "))) + "}"
+
+    return re.sub(r"\{('[^{}]*')\}", sort_items, message)
+
+
 def assert_same_error(ours_function, keras_function):
     """Both raise the same exception type with the same message (Keras may wrap the message of
-    an error raised inside ``call`` in its "Exception encountered when calling" frame)."""
+    an error raised inside ``call`` in its "Exception encountered when calling" frame). Printed
+    sets compare as sets."""
     ours, theirs = raised(ours_function), raised(keras_function)
+    ours, theirs = (
+        (ours[0], _sorted_set_literals(ours[1])),
+        (theirs[0], _sorted_set_literals(theirs[1])),
+    )
     assert ours[0] is theirs[0], f"{ours} vs Keras {theirs}"
     assert ours[1] == theirs[1] or f"\x1b[1m{ours[1]}\x1b[0m" in theirs[1], (
         f"{ours} vs Keras {theirs}"
