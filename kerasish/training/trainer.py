@@ -374,8 +374,13 @@ class Trainer:
 
     def _step(self, kind, state, data, multi_step=False):
         """Runs the jitted step; returns ``(outputs, state)`` with the full state."""
-        with host_stage.device_scope(self):  # `data` holds the device part's inputs
-            outputs, changed = self._function(kind, multi_step)(state, data)
+        function = self._function(kind, multi_step)
+        stage = host_stage.host_stage_of(self)
+        if stage is None:
+            outputs, changed = function(state, data)
+        else:
+            with host_stage.device_inputs(stage):  # `data` holds the device part's inputs
+                outputs, changed = function(state, data)
         if kind == "train":
             return outputs, TrainState(*changed)
         return outputs, (state[0], *changed)
@@ -494,9 +499,11 @@ class Trainer:
                         self._jax_state, self._jax_state_synced = state, False
                     end(step_index - 1, logs)
 
+        maps_strings = host_stage.host_stage_of(self) is not None
         for batch in adapter.batches(epoch_seed, start=step_index):
             data = _compact(*batch) if kind != "predict" else (batch[0],)
-            data = host_stage.device_data(self, data, kind)  # strings -> ids, on the host
+            if maps_strings:
+                data = host_stage.device_data(self, data, kind)  # strings -> ids, on the host
             if self.steps_per_execution > 1 and pending and not _same_structure(pending[0], data):
                 for item in pending:
                     run([item])
