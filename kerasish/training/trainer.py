@@ -688,16 +688,18 @@ class Trainer:
         state = self._state("predict")
         chunks = []
         for start in range(0, rows, batch_size):
-            window = slice(start, start + batch_size)
-            batch = jax.tree.map(lambda a, rows=window: a[rows], x)
+            if rows <= batch_size:
+                batch = x
+            else:
+                batch = jax.tree.map(lambda a, start=start: a[start : start + batch_size], x)
             data = host_stage.device_data(self, (batch,), "predict")
             outputs, state = self._step("predict", state, data)
             chunks.append(outputs)
         self._write_back(state, "predict")
-        chunks = jax.device_get(chunks)
         if len(chunks) == 1:
             outputs = jax.tree.map(np.asarray, chunks[0])
-        else:
+        else:  # one call starts every copy to the host before any is awaited
+            chunks = jax.device_get(chunks)
             outputs = jax.tree.map(lambda *parts: np.concatenate(parts, axis=0), *chunks)
         return host_stage.host_outputs(self, outputs)
 
