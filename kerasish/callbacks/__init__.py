@@ -13,6 +13,7 @@ from kerasish.callbacks.learning_rate_scheduler import (
 from kerasish.callbacks.model_checkpoint import ModelCheckpoint as ModelCheckpoint
 from kerasish.callbacks.progbar_logger import ProgbarLogger as ProgbarLogger
 from kerasish.callbacks.reduce_lr_on_plateau import ReduceLROnPlateau as ReduceLROnPlateau
+from kerasish.callbacks.remote_monitor import RemoteMonitor as RemoteMonitor
 from kerasish.callbacks.swap_ema_weights import SwapEMAWeights as SwapEMAWeights
 from kerasish.callbacks.tensorboard import TensorBoard as TensorBoard
 from kerasish.callbacks.terminate_on_nan import TerminateOnNaN as TerminateOnNaN
@@ -29,6 +30,7 @@ __all__ = [
     "ModelCheckpoint",
     "ProgbarLogger",
     "ReduceLROnPlateau",
+    "RemoteMonitor",
     "SwapEMAWeights",
     "TensorBoard",
     "TerminateOnNaN",

@@ -4,6 +4,7 @@ import warnings
 
 from kerasish.callbacks.monitor_callback import MonitorCallback
 from kerasish.saving.serialization import keras_export
+from kerasish.utils.io_utils import print_msg
 
 
 @keras_export("keras.callbacks")
@@ -89,10 +90,10 @@ class EarlyStopping(MonitorCallback):
 
     def on_train_end(self, logs=None):
         if self.stopped_epoch > 0 and self.verbose > 0:
-            print(f"Epoch {self.stopped_epoch + 1}: early stopping")
+            print_msg(f"Epoch {self.stopped_epoch + 1}: early stopping")
         if self.restore_best_weights and self.best_weights is not None:
             if self.verbose > 0:
-                print(
+                print_msg(
                     f"Restoring model weights from the end of the best epoch: {self.best_epoch + 1}."
                 )
             self.model.set_weights(self.best_weights)

@@ -5,6 +5,7 @@ import numpy as np
 from kerasish.callbacks._logs import add_learning_rates, learning_rate_of
 from kerasish.callbacks.callback import Callback
 from kerasish.saving.serialization import keras_export
+from kerasish.utils.io_utils import print_msg
 
 
 @keras_export("keras.callbacks")
@@ -50,14 +51,14 @@ class LearningRateScheduler(Callback):
             for inner in optimizer.optimizers:
                 learning_rate = self._update_optimizer_lr(inner, epoch)
                 if self.verbose > 0:
-                    print(
+                    print_msg(
                         f"\nEpoch {epoch + 1}: LearningRateScheduler setting {inner.name} "
                         f"learning rate to {learning_rate}."
                     )
         else:
             learning_rate = self._update_optimizer_lr(optimizer, epoch)
             if self.verbose > 0:
-                print(
+                print_msg(
                     f"\nEpoch {epoch + 1}: LearningRateScheduler setting learning rate to {learning_rate}."
                 )
 

@@ -8,6 +8,7 @@ import numpy as np
 from kerasish.callbacks._logs import pythonify_logs
 from kerasish.callbacks.monitor_callback import MonitorCallback
 from kerasish.saving.serialization import keras_export
+from kerasish.utils.io_utils import print_msg
 
 
 @keras_export("keras.callbacks")
@@ -113,7 +114,7 @@ class ModelCheckpoint(MonitorCallback):
         logs = logs or {}
         if not self.save_best_only:
             if self.verbose > 0:
-                print(f"\nEpoch {epoch + 1}: saving model to {filepath}")
+                print_msg(f"\nEpoch {epoch + 1}: saving model to {filepath}")
             return True
         current = logs.get(self.monitor)
         if current is None:
@@ -131,14 +132,14 @@ class ModelCheckpoint(MonitorCallback):
         best_text = "None" if self.best is None else f"{self.best:.5f}"
         if self._is_improvement(current, self.best):
             if self.verbose > 0:
-                print(
+                print_msg(
                     f"\nEpoch {epoch + 1}: {self.monitor} improved from {best_text} to "
                     f"{current:.5f}, saving model to {filepath}"
                 )
             self.best = current
             return True
         if self.verbose > 0:
-            print(f"\nEpoch {epoch + 1}: {self.monitor} did not improve from {best_text}")
+            print_msg(f"\nEpoch {epoch + 1}: {self.monitor} did not improve from {best_text}")
         return False
 
     def _save_model(self, epoch, batch, logs):
@@ -154,7 +155,7 @@ class ModelCheckpoint(MonitorCallback):
             else:
                 self.model.save(filepath, overwrite=True)
             if self.verbose > 0:
-                print(f"\nEpoch {epoch + 1}: finished saving model to {filepath}")
+                print_msg(f"\nEpoch {epoch + 1}: finished saving model to {filepath}")
         except IsADirectoryError as error:
             raise OSError(
                 "Please specify a non-directory filepath for ModelCheckpoint. Filepath used is an "

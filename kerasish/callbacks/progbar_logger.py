@@ -2,6 +2,7 @@
 
 from kerasish.callbacks.callback import Callback
 from kerasish.saving.serialization import keras_export
+from kerasish.utils.io_utils import print_msg
 from kerasish.utils.progbar import Progbar
 
 
@@ -40,7 +41,7 @@ class ProgbarLogger(Callback):
     def on_epoch_begin(self, epoch, logs=None):
         self._reset(self.params.get("steps") if self.params else None)
         if self.verbose and self.epochs > 1:
-            print(f"Epoch {epoch + 1}/{self.epochs}")
+            print_msg(f"Epoch {epoch + 1}/{self.epochs}")
 
     def on_train_batch_end(self, batch, logs=None):
         self.seen = batch + 1

@@ -7,6 +7,7 @@ import numpy as np
 from kerasish.callbacks._logs import add_learning_rates, learning_rate_of
 from kerasish.callbacks.monitor_callback import MonitorCallback
 from kerasish.saving.serialization import keras_export
+from kerasish.utils.io_utils import print_msg
 
 
 @keras_export("keras.callbacks")
@@ -112,7 +113,7 @@ class ReduceLROnPlateau(MonitorCallback):
         optimizer.learning_rate = new_lr
         if self.verbose > 0:
             name_text = f" {name}" if name else ""
-            print(
+            print_msg(
                 f"\nEpoch {epoch + 1}: ReduceLROnPlateau reducing{name_text} learning rate to {new_lr}."
             )
         return True

@@ -4,6 +4,7 @@ import numpy as np
 
 from kerasish.callbacks.callback import Callback
 from kerasish.saving.serialization import keras_export
+from kerasish.utils.io_utils import print_msg
 
 
 @keras_export("keras.callbacks")
@@ -37,5 +38,5 @@ class TerminateOnNaN(Callback):
                     f"NaN or Inf loss encountered at batch {batch}. Loss value: {loss}. "
                     "Terminating training immediately."
                 )
-            print(f"Batch {batch}: Invalid loss, terminating training")
+            print_msg(f"Batch {batch}: Invalid loss, terminating training")
             self.model.stop_training = True

@@ -228,6 +228,15 @@ class Model(Trainer, Layer):
     def get_config(self):
         return Layer.get_config(self)
 
+    def to_json(self, **kwargs):
+        """The model's serialized config as a JSON string (``kwargs`` go to `json.dumps`);
+        `keras.models.model_from_json` rebuilds it."""
+        import json
+
+        from kerasish.saving.serialization import serialize_keras_object
+
+        return json.dumps(serialize_keras_object(self), **kwargs)
+
     @classmethod
     def from_config(cls, config, custom_objects=None, safe_mode=True):
         from kerasish.engine.functional import Functional, functional_from_config

@@ -33,6 +33,13 @@ def uniquify(base):
     return base if count == 0 else f"{base}_{count}"
 
 
+def next_uid(prefix):
+    """How many times ``prefix`` has been counted, this call included (`keras.backend.get_uid`)."""
+    counts = _counts()
+    counts[prefix] += 1
+    return counts[prefix]
+
+
 def auto_name(prefix):
     return uniquify(to_snake_case(prefix))
 

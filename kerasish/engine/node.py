@@ -53,3 +53,23 @@ class Node:
 
     def __repr__(self):
         return f"<Node operation={self.operation.name}, id={id(self)}>"
+
+
+def get_source_inputs(tensor):
+    """The graph inputs that ``tensor`` is computed from (each once, in discovery order), as
+    `keras.utils.get_source_inputs`; a tensor without history is returned as it is."""
+    history = getattr(tensor, "_keras_history", None)
+    if history is None:
+        return tensor
+    operation, node_index, _ = history
+    if not operation._inbound_nodes:
+        return [tensor]
+    node = operation._inbound_nodes[node_index]
+    if node.is_input:
+        return list(node.outputs)
+    sources = []
+    for parent in node.input_tensors:
+        for source in get_source_inputs(parent):
+            if all(source is not known for known in sources):
+                sources.append(source)
+    return sources

@@ -41,6 +41,11 @@ def is_float_dtype(dtype):
     return dtype != "string" and jnp.issubdtype(jnp.dtype(dtype), jnp.floating)
 
 
+def is_int_dtype(dtype):
+    dtype = standardize_dtype(dtype)
+    return dtype != "string" and jnp.issubdtype(jnp.dtype(dtype), jnp.integer)
+
+
 class Variable:
     """A named, stateful tensor, as `keras.Variable`.
 

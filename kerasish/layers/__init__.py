@@ -280,9 +280,31 @@ __all__ = [
     "add",
     "average",
     "concatenate",
+    "deserialize",
     "dot",
     "maximum",
     "minimum",
     "multiply",
+    "serialize",
     "subtract",
 ]
+
+
+def serialize(layer):
+    """The Keras 3 config dict of ``layer``."""
+    from kerasish.saving.serialization import serialize_keras_object
+
+    return serialize_keras_object(layer)
+
+
+def deserialize(config, custom_objects=None):
+    """A layer from its config dict (classes resolve through the registry)."""
+    from kerasish.saving.serialization import deserialize_keras_object
+
+    layer = deserialize_keras_object(config, custom_objects=custom_objects)
+    if not isinstance(layer, Layer):
+        raise ValueError(
+            "`keras.layers.deserialize` was passed a `config` object that is not a "
+            f"`keras.layers.Layer`. Received: {config}"
+        )
+    return layer

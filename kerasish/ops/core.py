@@ -45,6 +45,18 @@ def result_dtype(*dtypes):
     return jax.dtypes.canonicalize_dtype(promoted).name
 
 
+def result_type(*dtypes):
+    """`keras.backend.result_type`: dtype names, dtypes or the Python types ``bool``/``int``/
+    ``float`` (weakly typed, as JAX treats Python scalars); None means floatx."""
+    if not dtypes:
+        return floatx()
+    converted = [
+        value if value in (bool, int, float, complex) else standardize_dtype(value or floatx())
+        for value in dtypes
+    ]
+    return jax.dtypes.canonicalize_dtype(jnp.result_type(*converted)).name
+
+
 def float_dtype(dtype):
     """Keras's ``result_type(dtype, float)``: inexact dtypes stay, others become floatx."""
     return jnp.dtype(dtype).name if is_inexact(dtype) else floatx()

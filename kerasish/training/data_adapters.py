@@ -8,9 +8,12 @@ iterators yielding ``x``, ``(x,)``, ``(x, y)`` or ``(x, y, sample_weight)``,
 import dataclasses
 import itertools
 import math
+import warnings
 
 import jax
 import numpy as np
+
+from kerasish.backend.config import max_steps_per_epoch
 
 
 def unpack_x_y_sample_weight(data):
@@ -256,9 +259,19 @@ class IteratorAdapter:
 def get_data_adapter(
     x, y=None, sample_weight=None, batch_size=None, steps=None, shuffle=False, class_weight=None
 ):
-    """The adapter for ``x``; raises a clear `ValueError` for types it cannot read."""
+    """The adapter for ``x``; raises a clear `ValueError` for types it cannot read.
+
+    ``keras.config.set_max_steps_per_epoch`` caps ``steps`` (a debugging aid, as in Keras)."""
+    cap = max_steps_per_epoch()
     if _is_array_data(x) and x is not None:
-        return ArrayAdapter(x, y, sample_weight, batch_size, steps, shuffle, class_weight)
+        adapter = ArrayAdapter(x, y, sample_weight, batch_size, steps, shuffle, class_weight)
+        if cap and cap < adapter.num_batches:
+            warnings.warn(f"Limiting steps_per_epoch to {cap}")
+            adapter = ArrayAdapter(x, y, sample_weight, batch_size, cap, shuffle, class_weight)
+        return adapter
+    if cap and (not steps or cap < steps):
+        warnings.warn(f"Limiting steps_per_epoch to {cap}")
+        steps = cap
     if y is not None:
         raise ValueError(
             "When providing `x` as a generator, iterator or dataset, `y` should not be passed. "

@@ -15,6 +15,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from kerasish.backend.config import max_epochs
 from kerasish.engine import host_stage
 from kerasish.engine.scope import StateScope
 from kerasish.training.data_adapters import (
@@ -540,6 +541,9 @@ class Trainer:
         """Trains for ``epochs`` passes over the data; returns a `History`."""
 
         self._assert_compiled()
+        if max_epochs() and max_epochs() < epochs:  # keras.config.set_max_epochs, for debugging
+            warnings.warn(f"Limiting epochs to {max_epochs()}")
+            epochs = max_epochs()
         if validation_split and validation_data is None:
             adapter = get_data_adapter(x, y, sample_weight, batch_size)
             if not hasattr(adapter, "split"):

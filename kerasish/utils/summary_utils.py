@@ -7,6 +7,7 @@ import textwrap
 import numpy as np
 
 from kerasish.engine.naming import to_camel_case
+from kerasish.utils.io_utils import print_msg
 
 
 def readable_memory_size(size_in_bytes):
@@ -203,9 +204,8 @@ def print_summary(
         size = weight_memory_size(optimizer.variables)
         count = sum(math.prod(v.shape) for v in optimizer.variables)
         lines.append(f" Optimizer params: {count:,} ({readable_memory_size(size)})")
-    emit = print_fn or print
     if print_fn is None:
-        print("\n".join(lines))
+        print_msg("\n".join(lines))
     else:
         for line in lines:
-            emit(line)
+            print_fn(line)

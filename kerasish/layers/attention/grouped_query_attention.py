@@ -3,6 +3,7 @@
 import math
 
 from kerasish import constraints, initializers, ops, regularizers
+from kerasish.backend.config import is_flash_attention_enabled
 from kerasish.engine import naming
 from kerasish.engine.keras_tensor import KerasTensor
 from kerasish.engine.layer import Layer
@@ -89,7 +90,7 @@ class GroupQueryAttention(Layer):
         self.use_gate = use_gate
         _dot_product.validate_sliding_window(sliding_window)
         self.sliding_window = sliding_window
-        self._flash_attention = flash_attention
+        self._flash_attention = flash_attention or is_flash_attention_enabled()
         self.kernel_initializer = initializers.get(kernel_initializer)
         self.bias_initializer = initializers.get(bias_initializer)
         self.kernel_regularizer = regularizers.get(kernel_regularizer)

@@ -3,6 +3,7 @@
 import math
 
 from kerasish import constraints, initializers, ops, regularizers
+from kerasish.backend.config import is_flash_attention_enabled
 from kerasish.engine.keras_tensor import KerasTensor
 from kerasish.engine.layer import Layer
 from kerasish.engine.masking import get_keras_mask, set_keras_mask
@@ -111,7 +112,7 @@ class MultiHeadAttention(Layer):
         self._use_bias = use_bias
         self._use_gate = use_gate
         self._output_shape = _standardize_output_shape(output_shape)
-        self._flash_attention = flash_attention
+        self._flash_attention = flash_attention or is_flash_attention_enabled()
         self._kernel_initializer = initializers.get(kernel_initializer)
         self._bias_initializer = initializers.get(bias_initializer)
         self._kernel_regularizer = regularizers.get(kernel_regularizer)
