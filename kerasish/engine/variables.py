@@ -4,6 +4,7 @@ A variable holds its current value, but reads and writes go through the active
 `StateScope` first, which is how the same layer code runs as a pure function.
 """
 
+import contextlib
 import operator
 
 import jax
@@ -11,6 +12,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from kerasish.backend.config import floatx
+from kerasish.distribution import placement
 from kerasish.engine import naming, structure
 from kerasish.engine.scope import AutocastScope, InitScope, StateScope, in_symbolic_scope
 
@@ -64,7 +66,15 @@ class Variable:
         autocast: whether a mixed-precision layer reads it in its compute dtype.
         aggregation, synchronization: accepted for Keras compatibility.
         name: the last component of ``path``.
+        layout: a `kerasish.distribution.TensorLayout` for this variable, overriding the
+            current distribution's rule (Keras's JAX variables take it too).
+
+    Under a distribution (`kerasish.distribution.set_distribution`) the value is created
+    directly in the variable's layout and stays there when assigned.
     """
+
+    _layout = None
+    _sharding = None  # where the value lives under a distribution (None: wherever jax puts it)
 
     def __init__(
         self,
@@ -76,6 +86,7 @@ class Variable:
         aggregation="none",
         synchronization="auto",
         name=None,
+        layout=None,
     ):
         structure.changed()
         name = name or naming.auto_name("variable")
@@ -101,17 +112,28 @@ class Variable:
                     f"be specified. Received: initializer={initializer} and shape={shape}"
                 )
             from kerasish import initializers
+            from kerasish.random.seed_generator import SeedGenerator
 
             initializer = initializers.get(initializer)
-            if in_symbolic_scope():
-                # Created while a shape is being inferred: compute the real value eagerly.
-                with jax.ensure_compile_time_eval():
-                    value = initializer(tuple(shape), dtype=self._dtype)
-            else:
-                value = initializer(tuple(shape), dtype=self._dtype)
+            self._layout = layout
+            self._sharding = placement.variable_sharding(self.path, shape, self._dtype, layout)
+            traceable = InitScope.current() is None and not isinstance(
+                getattr(initializer, "seed", None), SeedGenerator
+            )
+            with contextlib.ExitStack() as stack:
+                if in_symbolic_scope():
+                    # Created while a shape is being inferred: compute the real value eagerly.
+                    stack.enter_context(jax.ensure_compile_time_eval())
+                value = placement.create_value(
+                    lambda: initializer(tuple(shape), dtype=self._dtype), self._sharding, traceable
+                )
         else:
             value = initializer
-        self._value = self._convert(value)
+            self._layout = layout
+            self._sharding = placement.variable_sharding(
+                self.path, np.shape(value), self._dtype, layout
+            )
+        self._value = placement.place(self._convert(value), self._sharding)
         if shape is not None and tuple(shape) != self._value.shape:
             raise ValueError(
                 f"Initial value for variable '{self.path}' has shape {self._value.shape}, "
@@ -162,7 +184,7 @@ class Variable:
         if scope is not None:
             scope.assign(self, value)
         elif not in_symbolic_scope():
-            self._value = value
+            self._value = placement.place(value, self._sharding)
         return value
 
     def assign_add(self, value):

@@ -248,13 +248,18 @@ class Optimizer:
         slot, index = _path_parts(path)
         reference = self._trainable_variables[index] if index is not None else None
         name = self._slot_variable_name(slot, reference)
-        return self._new_state_variable_named(name, value, self._in_own_scope(slot, reference))
+        # A slot shaped like its weight lives where the weight lives (under a distribution).
+        same_shape = reference is not None and tuple(value.shape) == reference.shape
+        layout = reference._sharding if same_shape else None
+        return self._new_state_variable_named(
+            name, value, self._in_own_scope(slot, reference), layout
+        )
 
-    def _new_state_variable_named(self, name, value, in_own_scope=True):
+    def _new_state_variable_named(self, name, value, in_own_scope=True, layout=None):
         if not in_own_scope:
-            return Variable(value, dtype=value.dtype, trainable=False, name=name)
+            return Variable(value, dtype=value.dtype, trainable=False, name=name, layout=layout)
         with naming.name_scope(self.name):
-            return Variable(value, dtype=value.dtype, trainable=False, name=name)
+            return Variable(value, dtype=value.dtype, trainable=False, name=name, layout=layout)
 
     def _in_own_scope(self, slot, reference):
         """Whether Keras creates this slot with ``add_variable`` (path ``<optimizer>/<name>``).

@@ -16,6 +16,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from kerasish.backend.config import max_epochs
+from kerasish.distribution import distributions, placement
 from kerasish.engine import host_stage
 from kerasish.engine.scope import StateScope
 from kerasish.training.data_adapters import (
@@ -376,6 +377,8 @@ class Trainer:
     def _step(self, kind, state, data, multi_step=False):
         """Runs the jitted step; returns ``(outputs, state)`` with the full state."""
         function = self._function(kind, multi_step)
+        if distributions.distribution() is not None:
+            data = placement.shard_batch(data, batch_axis=1 if multi_step else 0)
         stage = host_stage.host_stage_of(self)
         if stage is None:
             outputs, changed = function(state, data)
@@ -645,6 +648,8 @@ class Trainer:
 
         if isinstance(callbacks, CallbackList):
             return callbacks
+        if jax.process_index() != 0:  # in a multi-process run only process 0 reports progress
+            verbose = 0
         return CallbackList(
             callbacks,
             add_history=add_history,
@@ -678,7 +683,7 @@ class Trainer:
             raise ValueError("Unable to run `predict`: the data is empty.")
         chunks = []
         for result, stacked in outputs:
-            host = jax.device_get(result)
+            host = placement.to_host(result)
             chunks.append(
                 jax.tree.map(lambda a: a.reshape(-1, *a.shape[2:]), host) if stacked else host
             )
@@ -700,10 +705,10 @@ class Trainer:
             outputs, state = self._step("predict", state, data)
             chunks.append(outputs)
         self._write_back(state, "predict")
-        if len(chunks) == 1:
+        if len(chunks) == 1 and distributions.distribution() is None:
             outputs = jax.tree.map(np.asarray, chunks[0])
         else:  # one call starts every copy to the host before any is awaited
-            chunks = jax.device_get(chunks)
+            chunks = placement.to_host(chunks)
             outputs = jax.tree.map(lambda *parts: np.concatenate(parts, axis=0), *chunks)
         return host_stage.host_outputs(self, outputs)
 
