@@ -362,17 +362,37 @@ class Trainer:
                 state, outputs = jax.lax.scan(body, tuple(state), stacked)
                 if kind != "predict":
                     outputs = jax.tree.map(lambda value: value[-1], outputs)
-                return outputs, tuple(state)[first_kept:]
+                return outputs, self._keep_layouts(kind, state)[first_kept:]
         else:
 
             def function(state, data):
                 outputs, state = step(state, data)
-                return outputs, tuple(state)[first_kept:]
+                return outputs, self._keep_layouts(kind, state)[first_kept:]
 
         if self.jit_compile and not self.run_eagerly:
             function = jax.jit(function, donate_argnums=(0,) if kind == "train" else ())
         self._jitted[key] = function
         return function
+
+    def _keep_layouts(self, kind, state):
+        """``state`` (a tuple) with each value pinned to its variable's sharding, so that under a
+        distribution XLA cannot move a weight or slot out of the layout it was given."""
+        groups = [self.trainable_variables, self.non_trainable_variables]
+        if kind == "train":
+            groups += [self.optimizer.variables, self.metrics_variables]
+        elif kind == "test":
+            groups.append(self.metrics_variables)
+        if not any(v._sharding is not None for variables in groups for v in variables):
+            return tuple(state)
+        return tuple(
+            [
+                value
+                if v._sharding is None
+                else jax.lax.with_sharding_constraint(value, v._sharding)
+                for v, value in zip(variables, values)
+            ]
+            for variables, values in zip(groups, state)
+        )
 
     def _step(self, kind, state, data, multi_step=False):
         """Runs the jitted step; returns ``(outputs, state)`` with the full state."""
