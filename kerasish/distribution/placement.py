@@ -62,13 +62,10 @@ def place(value, sharding):
     return jax.device_put(value, sharding)
 
 
-def shard_batch(tree, batch_axis=0):
-    """A batch placed per the current distribution: split along ``batch_axis`` (1 for a
+def shard_batch(tree, current, batch_axis=0):
+    """A batch placed per the distribution ``current``: split along ``batch_axis`` (1 for a
     stack of ``steps_per_execution`` batches) over the mesh's batch axis when its rows divide
     evenly, else replicated. In a multi-process run each process passes its own rows."""
-    current = distributions.distribution()
-    if current is None:
-        return tree
     mesh = current.device_mesh
     batch_shards = mesh.axis_size(current.batch_dim_name)
     multi_process = jax.process_count() > 1

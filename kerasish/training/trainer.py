@@ -72,6 +72,7 @@ class Trainer:
         self.jit_compile = True
         self._jitted = {}
         self._compile_config = None
+        self._distribution = None  # the distribution active at `compile`
         self._jax_state = None
         self._jax_state_synced = True
         # Where `fit` is in its data, and where a restored checkpoint says to continue from.
@@ -98,6 +99,7 @@ class Trainer:
         from kerasish.training import compile_utils
 
         self.optimizer = optimizers_module.get(optimizer)
+        self._distribution = distributions.distribution()
         if (
             auto_scale_loss
             and self.dtype_policy.compute_dtype == "float16"
@@ -374,6 +376,11 @@ class Trainer:
         self._jitted[key] = function
         return function
 
+    def _current_distribution(self):
+        """The active distribution, else the one the model was compiled under (so a model built
+        and compiled in ``distribution.scope()`` trains sharded outside the block too)."""
+        return distributions.distribution() or self._distribution
+
     def _keep_layouts(self, kind, state):
         """``state`` (a tuple) with each value pinned to its variable's sharding, so that under a
         distribution XLA cannot move a weight or slot out of the layout it was given."""
@@ -397,8 +404,9 @@ class Trainer:
     def _step(self, kind, state, data, multi_step=False):
         """Runs the jitted step; returns ``(outputs, state)`` with the full state."""
         function = self._function(kind, multi_step)
-        if distributions.distribution() is not None:
-            data = placement.shard_batch(data, batch_axis=1 if multi_step else 0)
+        distribution = self._current_distribution()
+        if distribution is not None:
+            data = placement.shard_batch(data, distribution, batch_axis=1 if multi_step else 0)
         stage = host_stage.host_stage_of(self)
         if stage is None:
             outputs, changed = function(state, data)
@@ -725,7 +733,7 @@ class Trainer:
             outputs, state = self._step("predict", state, data)
             chunks.append(outputs)
         self._write_back(state, "predict")
-        if len(chunks) == 1 and distributions.distribution() is None:
+        if len(chunks) == 1 and self._current_distribution() is None:
             outputs = jax.tree.map(np.asarray, chunks[0])
         else:  # one call starts every copy to the host before any is awaited
             chunks = placement.to_host(chunks)

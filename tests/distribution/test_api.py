@@ -110,3 +110,16 @@ def test_initialize_reads_keras_environment_variables(monkeypatch):
         {"coordinator_address": "10.0.0.1:1234", "num_processes": 2, "process_id": 1},
         {"coordinator_address": "127.0.0.1:9999", "num_processes": 4, "process_id": 3},
     ]
+
+
+def test_a_model_compiled_in_scope_keeps_its_distribution_outside_it():
+    distribution = D.DataParallel()
+    with distribution.scope():
+        model = kerasish.Sequential([kerasish.Input((3,)), kerasish.layers.Dense(2)])
+        model.compile(optimizer="sgd", loss="mse")
+    assert model._current_distribution() is distribution
+    history = model.fit(np.ones((8, 3)), np.ones((8, 2)), batch_size=4, verbose=0)
+    assert len(history.history["loss"]) == 1
+    other = kerasish.Sequential([kerasish.Input((3,)), kerasish.layers.Dense(2)])
+    other.compile(optimizer="sgd", loss="mse")
+    assert other._current_distribution() is None
