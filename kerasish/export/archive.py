@@ -15,6 +15,7 @@ import tempfile
 import jax
 import numpy as np
 
+from kerasish.distribution import placement
 from kerasish.engine import pure
 from kerasish.engine.keras_tensor import KerasTensor
 from kerasish.export.loader import (
@@ -101,7 +102,10 @@ class ExportArchive:
         if not self._endpoints:
             raise ValueError("No endpoints are registered: call `add_endpoint` first.")
         keyed = self._keyed_variables()
-        params = {key: np.asarray(variable.value) for key, variable in keyed}
+        # Sharded weights (a model trained under a distribution) are gathered here: the
+        # artifact's params are whole arrays and its signatures run on one device.
+        sharded = sorted(key for key, v in keyed if not v.value.sharding.is_fully_replicated)
+        params = {key: np.asarray(placement.to_host(variable.value)) for key, variable in keyed}
         filepath = os.fspath(filepath)
         parent = os.path.dirname(os.path.abspath(filepath))
         os.makedirs(parent, exist_ok=True)
@@ -131,6 +135,7 @@ class ExportArchive:
                     },
                 },
                 "metadata": self.metadata,
+                "gathered_from_sharded": sharded,
             }
             with open(os.path.join(staging, MANIFEST_FILE), "w", encoding="utf-8") as file:
                 json.dump(manifest, file, indent=2, sort_keys=True)

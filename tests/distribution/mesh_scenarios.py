@@ -139,6 +139,7 @@ def main():
         from kerasish.export import loader
 
         artifact = loader.load(path)
+        results["export_gathered"] = loader.read_manifest(path)["gathered_from_sharded"]
         x = DATA["mlp"][0].astype("float32")
         results["export_max_diff"] = float(
             np.max(np.abs(np.asarray(artifact(x)) - np.asarray(run["predict"])))

@@ -116,3 +116,6 @@ def test_unmatched_large_weight_is_an_error(results):
 
 def test_export_of_a_model_parallel_model_runs_on_one_device(results):
     assert results["export_max_diff"] < 1e-5
+    # The manifest says which weights were gathered from shards into whole arrays.
+    assert any("hidden/kernel" in key for key in results["export_gathered"])
+    assert not any("head/bias" in key for key in results["export_gathered"])
