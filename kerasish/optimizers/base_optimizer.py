@@ -405,14 +405,25 @@ class Optimizer:
             return False
         return True
 
+    @property
+    def _model_variables_moving_average(self):
+        """Keras's EMA variables, one per trainable variable in order (built, ``use_ema`` only:
+        otherwise the attribute does not exist, as in Keras)."""
+        if not self.use_ema or not self.built:
+            raise AttributeError(
+                f"'{type(self).__name__}' has no `_model_variables_moving_average`: it exists "
+                "once an optimizer with `use_ema=True` is built."
+            )
+        return [
+            self._variables_by_key[f".average[{i}]"]
+            for i in range(len(self._trainable_variables))
+        ]
+
     def finalize_variable_values(self, var_list):
         """With ``use_ema``, overwrites ``var_list`` with their moving averages (end of `fit`)."""
         if not self.use_ema:
             return
-        averages = [
-            self._variables_by_key.get(f".average[{i}]")
-            for i in range(len(self._trainable_variables))
-        ]
+        averages = self._model_variables_moving_average
         if len(var_list) != len(averages):
             raise ValueError(
                 f"The length of model variables ({len(var_list)}) to override does not match the "

@@ -632,6 +632,9 @@ class Trainer:
             callbacks.on_epoch_end(epoch, epoch_logs)
             if self.stop_training:
                 break
+        if epochs > 0 and hasattr(self.optimizer, "finalize_variable_values"):
+            # As Keras: with `use_ema=True` the model ends `fit` holding the moving averages.
+            self.optimizer.finalize_variable_values(self.trainable_weights)
         callbacks.on_train_end(logs=epoch_logs)
         return self.history
 
@@ -640,8 +643,8 @@ class Trainer:
         if first_batch is None:
             raise ValueError("Unable to run `evaluate`: the data is empty.")
         self._symbolic_build(_compact(*first_batch))
+        callbacks.on_test_begin()  # first: a callback may swap weights in (SwapEMAWeights)
         state = self._reset_metric_values(self._state("test"), "test")
-        callbacks.on_test_begin()
         state, logs, _, _ = self._run_epoch("test", adapter, state, callbacks)
         self._write_back(state, "test")
         host_logs = _host_logs(logs)
