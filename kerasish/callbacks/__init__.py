@@ -11,6 +11,7 @@ from kerasish.callbacks.learning_rate_scheduler import (
     LearningRateScheduler as LearningRateScheduler,
 )
 from kerasish.callbacks.model_checkpoint import ModelCheckpoint as ModelCheckpoint
+from kerasish.callbacks.orbax_checkpoint import OrbaxCheckpoint as OrbaxCheckpoint
 from kerasish.callbacks.progbar_logger import ProgbarLogger as ProgbarLogger
 from kerasish.callbacks.reduce_lr_on_plateau import ReduceLROnPlateau as ReduceLROnPlateau
 from kerasish.callbacks.remote_monitor import RemoteMonitor as RemoteMonitor
@@ -28,6 +29,7 @@ __all__ = [
     "LambdaCallback",
     "LearningRateScheduler",
     "ModelCheckpoint",
+    "OrbaxCheckpoint",
     "ProgbarLogger",
     "ReduceLROnPlateau",
     "RemoteMonitor",

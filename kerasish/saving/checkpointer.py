@@ -174,17 +174,7 @@ class Checkpointer:
             CorruptCheckpointError: the step's files are damaged (an `OSError`).
             ValueError: the checkpoint's variables do not fit the model's.
         """
-        self.wait_until_finished()
-        steps = self.all_steps()
-        if step is None:
-            if not steps:
-                raise FileNotFoundError(f"No checkpoint found in '{self.directory}'.")
-            step = steps[-1]
-        elif step not in steps:
-            raise FileNotFoundError(
-                f"No complete checkpoint for step {step} in '{self.directory}'. "
-                f"Complete steps: {steps}."
-            )
+        step = self._complete_step(step)
         describe = f"step {step} in '{self.directory}'"
         if not getattr(model, "built", False):
             raise ValueError(
@@ -210,6 +200,27 @@ class Checkpointer:
             variable.assign(arrays[key])
         training = header["training"]
         return {"step": step, "position": training["position"], "metadata": training["metadata"]}
+
+    def read_metadata(self, step=None):
+        """The ``metadata`` saved with ``step`` (default: the latest complete step)."""
+        step = self._complete_step(step)
+        describe = f"step {step} in '{self.directory}'"
+        return self._read(step, describe, training=ocp.args.JsonRestore())["training"]["metadata"]
+
+    def _complete_step(self, step):
+        """``step``, or the latest complete step when None; FileNotFoundError if there is none."""
+        self.wait_until_finished()
+        steps = self.all_steps()
+        if step is None:
+            if not steps:
+                raise FileNotFoundError(f"No checkpoint found in '{self.directory}'.")
+            return steps[-1]
+        if step not in steps:
+            raise FileNotFoundError(
+                f"No complete checkpoint for step {step} in '{self.directory}'. "
+                f"Complete steps: {steps}."
+            )
+        return step
 
     def _read(self, step, describe, **items):
         try:

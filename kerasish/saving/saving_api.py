@@ -106,7 +106,8 @@ def save_model(model, filepath, overwrite=True, zipped=None, **kwargs):
 
 
 def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
-    """Loads a model from a ``.keras`` file written by Keras 3 or kerasish.
+    """Loads a model from a ``.keras`` file written by Keras 3 or kerasish, or from the latest
+    step of a `kerasish.callbacks.OrbaxCheckpoint` directory.
 
     Arguments:
         filepath: the ``.keras`` file.
@@ -123,6 +124,8 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True):
             weights that do not fit the model.
     """
     filepath = os.fspath(filepath)
+    if os.path.isdir(filepath):
+        return _load_model_from_checkpoints(filepath, custom_objects, compile, safe_mode)
     if filepath.endswith((".h5", ".hdf5")):
         raise ValueError(
             "kerasish does not load the legacy HDF5 model format (`.h5`): its config stores "
@@ -208,6 +211,11 @@ def load_weights(model, filepath, skip_mismatch=False, **kwargs):
             "You are loading weights into a model that has not yet been built. Try building the "
             "model first by calling it on some data or by using `build()`."
         )
+    if os.path.isdir(filepath):  # a `Checkpointer` / `OrbaxCheckpoint` directory
+        from kerasish.saving.checkpointer import Checkpointer
+
+        Checkpointer(filepath).restore(model)
+        return
     if filepath.endswith(".keras"):
         if objects_to_skip is not None:
             raise ValueError(
@@ -232,6 +240,28 @@ def load_weights(model, filepath, skip_mismatch=False, **kwargs):
     finally:
         store.close()
     report.error(skip_mismatch=skip_mismatch)
+
+
+def _load_model_from_checkpoints(directory, custom_objects, compile, safe_mode):
+    """The model of the latest step of a `kerasish.callbacks.OrbaxCheckpoint` directory."""
+    from kerasish.callbacks.orbax_checkpoint import MODEL_CONFIG_KEY
+    from kerasish.saving.checkpointer import Checkpointer
+
+    checkpointer = Checkpointer(directory)
+    metadata = checkpointer.read_metadata()
+    if MODEL_CONFIG_KEY not in metadata:
+        raise ValueError(
+            "Checkpoint does not contain model configuration. This checkpoint may have been "
+            "saved with save_weights_only=True."
+        )
+    config = _parse_config(metadata[MODEL_CONFIG_KEY], directory)
+    if not compile:
+        config["compile_config"] = None
+    with ObjectSharingScope():
+        model = deserialize_keras_object(config, custom_objects=custom_objects, safe_mode=safe_mode)
+    _build_optimizer(model)
+    checkpointer.restore(model)
+    return model
 
 
 def _parse_config(data, filepath):
