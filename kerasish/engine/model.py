@@ -228,6 +228,60 @@ class Model(Trainer, Layer):
     def get_config(self):
         return Layer.get_config(self)
 
+    def get_state_tree(self, value_format="backend_tensor"):
+        """The model's variables as nested dicts keyed by path parts, under
+        ``trainable_variables``, ``non_trainable_variables``, ``optimizer_variables`` and
+        ``metrics_variables`` (Keras's layout); leaves are jax arrays, or numpy arrays with
+        ``value_format="numpy_array"``."""
+        if value_format not in ("backend_tensor", "numpy_array"):
+            raise ValueError(
+                "Invalid `value_format` argument. Expected one of {'numpy_array', "
+                f"'backend_tensor'}}. Received: value_format={value_format}"
+            )
+        if hasattr(self, "jax_state_sync"):
+            self.jax_state_sync()
+        groups = {
+            "trainable_variables": self.trainable_variables,
+            "non_trainable_variables": self.non_trainable_variables,
+            "optimizer_variables": self.optimizer.variables if self.optimizer else [],
+            "metrics_variables": self.metrics_variables,
+        }
+        tree = {}
+        for group, variables in groups.items():
+            nested = tree[group] = {}
+            seen = set()
+            for variable in variables:
+                if variable.path in seen:
+                    raise ValueError(
+                        "The following variable path is found twice in the model: "
+                        f"'{variable.path}'. `get_state_tree()` can only be called when all "
+                        "variable paths are unique. Make sure to give unique names to your "
+                        "layers (and other objects)."
+                    )
+                seen.add(variable.path)
+                *parents, leaf = variable.path.split("/")
+                node = nested
+                for part in parents:
+                    node = node.setdefault(part, {})
+                node[leaf] = variable.numpy() if value_format == "numpy_array" else variable.value
+        return tree
+
+    def set_state_tree(self, state_tree):
+        """Assigns the values of a `get_state_tree`-shaped dict to the variables by path."""
+        groups = {
+            "trainable_variables": self.trainable_variables,
+            "non_trainable_variables": self.non_trainable_variables,
+            "optimizer_variables": self.optimizer.variables if self.optimizer else [],
+            "metrics_variables": self.metrics_variables,
+        }
+        for group, nested in state_tree.items():
+            if group not in groups:
+                raise ValueError(f"Unknown variable name: {group}")
+            by_path = {variable.path: variable for variable in groups[group]}
+            for path, value in _flatten_paths(nested):
+                if path in by_path:
+                    by_path[path].assign(value)
+
     def to_json(self, **kwargs):
         """The model's serialized config as a JSON string (``kwargs`` go to `json.dumps`);
         `keras.models.model_from_json` rebuilds it."""
@@ -249,6 +303,15 @@ class Model(Trainer, Layer):
 
 
 _NOT_APPLICABLE = object()
+
+
+def _flatten_paths(nested, prefix=""):
+    """``(path, leaf)`` pairs of a dict nested by path parts."""
+    for key, value in nested.items():
+        if isinstance(value, dict):
+            yield from _flatten_paths(value, f"{prefix}{key}/")
+        else:
+            yield f"{prefix}{key}", value
 
 
 def _is_array_tree(value):

@@ -96,3 +96,35 @@ def test_bad_save_freq_is_the_keras_error(tmp_path):
     with pytest.raises(ValueError) as theirs:
         keras.callbacks.OrbaxCheckpoint(str(tmp_path / "b"), save_freq="batch")
     assert str(ours.value) == str(theirs.value)
+
+
+def test_state_tree_has_keras_layout_and_round_trips():
+    def build(lib):
+        model = lib.Sequential(
+            [lib.Input((1,), name="my_input"), lib.layers.Dense(1, name="my_dense")],
+            name="my_sequential",
+        )
+        model.compile(optimizer="adam", loss="mse", metrics=["mae"])
+        model.fit(np.ones((2, 1)), np.ones((2, 1)), verbose=0)
+        return model
+
+    ours, theirs = build(kerasish), build(keras)
+
+    def shape_tree(tree):
+        return {
+            k: shape_tree(v) if isinstance(v, dict) else tuple(np.shape(v)) for k, v in tree.items()
+        }
+
+    assert shape_tree(ours.get_state_tree()) == shape_tree(theirs.get_state_tree())
+    tree = theirs.get_state_tree(value_format="numpy_array")
+    ours.set_state_tree(tree)
+    np.testing.assert_array_equal(
+        ours.get_state_tree("numpy_array")["trainable_variables"]["my_sequential"]["my_dense"][
+            "kernel"
+        ],
+        tree["trainable_variables"]["my_sequential"]["my_dense"]["kernel"],
+    )
+    with pytest.raises(ValueError, match="Invalid `value_format` argument"):
+        ours.get_state_tree("list")
+    with pytest.raises(ValueError, match="Unknown variable name: weights"):
+        ours.set_state_tree({"weights": {}})
