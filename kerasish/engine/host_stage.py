@@ -293,6 +293,10 @@ class HostStage:
             }
 
         return {
+            "model_inputs": [
+                {"name": t.name, "shape": list(t.shape), "dtype": t.dtype}
+                for t in self.functional._inputs
+            ],
             "device_inputs": [
                 {
                     "name": c.name,

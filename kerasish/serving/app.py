@@ -113,6 +113,7 @@ class ModelServer:
         """Compiles every batch bucket of every signature whose input shapes are known."""
         for (model, version, name), batcher in self.batchers.items():
             signature = self.models[model].versions[version].signatures[name]
+            signature = getattr(signature, "device", signature)  # raw-input signatures: ids
             shapes = {k: spec["shape"] for k, spec in signature.inputs.items()}
             if any(d is None for shape in shapes.values() for d in shape[1:]):
                 continue

@@ -20,6 +20,7 @@ import tomllib
 from dataclasses import dataclass, field
 
 from kerasish.export.loader import MANIFEST_FILE, load
+from kerasish.serving.raw_inputs import with_raw_inputs
 
 SERVER_KEYS = {"host", "port", "max_batch_size", "batch_timeout_ms", "max_body_bytes"}
 MODEL_KEYS = {"name", "base_path", "versions", "labels"}
@@ -77,7 +78,7 @@ class ServedModel:
         self.name = config.name
         found = available_versions(config.base_path)
         self.versions = {
-            version: load(found[version])
+            version: with_raw_inputs(load(found[version]))
             for version in select_versions(found, config.versions, config.name)
         }
         for label, version in config.labels.items():
