@@ -6,11 +6,14 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-NOTEBOOKS = sorted((pathlib.Path(__file__).parents[1] / "notebooks").glob("*.ipynb"))
+FAST = {"quickstart"}  # about 10 s; the others train for about 90 s together: `make test-slow`
+NOTEBOOKS = [
+    pytest.param(path, id=path.stem, marks=() if path.stem in FAST else pytest.mark.slow)
+    for path in sorted((pathlib.Path(__file__).parents[1] / "notebooks").glob("*.ipynb"))
+]
 
 
-@pytest.mark.slow  # about 90 s of kernels and training: `make test-slow`
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+@pytest.mark.parametrize("path", NOTEBOOKS)
 def test_notebook_runs(path, tmp_path):
     notebook = nbformat.read(path, as_version=4)
     NotebookClient(
