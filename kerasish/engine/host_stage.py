@@ -74,8 +74,10 @@ def device_inputs(stage):
 
 
 def is_device_call(stage):
-    """Whether ``stage``'s model currently takes the inputs of its device part."""
-    return getattr(_active, "stage", None) is stage
+    """Whether ``stage``'s model currently takes the inputs of its device part (a stage
+    rebuilt after a structural change stands for the same model)."""
+    active = getattr(_active, "stage", None)
+    return active is not None and active.functional is stage.functional
 
 
 def device_data(model, data, kind):

@@ -401,13 +401,16 @@ class Trainer:
             for variables, values in zip(groups, state)
         )
 
-    def _step(self, kind, state, data, multi_step=False):
+    def _step_context(self):
+        """``(host stage, distribution)``: looked up once per loop, not once per step."""
+        return host_stage.host_stage_of(self), self._current_distribution()
+
+    def _step(self, kind, state, data, multi_step=False, context=None):
         """Runs the jitted step; returns ``(outputs, state)`` with the full state."""
         function = self._function(kind, multi_step)
-        distribution = self._current_distribution()
+        stage, distribution = context or self._step_context()
         if distribution is not None:
             data = placement.shard_batch(data, distribution, batch_axis=1 if multi_step else 0)
-        stage = host_stage.host_stage_of(self)
         if stage is None:
             outputs, changed = function(state, data)
         else:
@@ -507,15 +510,16 @@ class Trainer:
         end = getattr(callbacks, f"on_{kind}_batch_end")
         logs, outputs, pending = None, [], []
         step_index = position.batch if position is not None else 0
+        context = self._step_context()
 
         def run(batches):
             nonlocal state, logs, step_index
             if hooks:
                 begin(step_index)
             if len(batches) == 1:
-                result, state = self._step(kind, state, batches[0])
+                result, state = self._step(kind, state, batches[0], context=context)
             else:
-                result, state = self._step(kind, state, _stack(batches), multi_step=True)
+                result, state = self._step(kind, state, _stack(batches), True, context)
             step_index += len(batches)
             if position is not None:
                 position.batch = step_index
@@ -531,7 +535,7 @@ class Trainer:
                         self._jax_state, self._jax_state_synced = state, False
                     end(step_index - 1, logs)
 
-        maps_strings = host_stage.host_stage_of(self) is not None
+        maps_strings = context[0] is not None
         for batch in adapter.batches(epoch_seed, start=step_index):
             data = _compact(*batch) if kind != "predict" else (batch[0],)
             if maps_strings:
@@ -726,22 +730,23 @@ class Trainer:
         x = jax.tree.map(np.asarray, x)
         rows = _num_rows(x)
         state = self._state("predict")
+        context = stage, distribution = self._step_context()
         chunks = []
         for start in range(0, rows, batch_size):
             if rows <= batch_size:
                 batch = x
             else:
                 batch = jax.tree.map(lambda a, start=start: a[start : start + batch_size], x)
-            data = host_stage.device_data(self, (batch,), "predict")
-            outputs, state = self._step("predict", state, data)
+            data = (batch,) if stage is None else host_stage.device_data(self, (batch,), "predict")
+            outputs, state = self._step("predict", state, data, context=context)
             chunks.append(outputs)
         self._write_back(state, "predict")
-        if len(chunks) == 1 and self._current_distribution() is None:
+        if len(chunks) == 1 and distribution is None:
             outputs = jax.tree.map(np.asarray, chunks[0])
         else:  # one call starts every copy to the host before any is awaited
             chunks = placement.to_host(chunks)
             outputs = jax.tree.map(lambda *parts: np.concatenate(parts, axis=0), *chunks)
-        return host_stage.host_outputs(self, outputs)
+        return outputs if stage is None else host_stage.host_outputs(self, outputs)
 
     # -- single batches ------------------------------------------------------------------
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
