@@ -35,6 +35,35 @@ def two_inputs_two_outputs():
     return keras.Model({"ids": ids, "dense": dense}, [logits, value])
 
 
+def cnn():
+    images = keras.Input((12, 12, 3), name="images")
+    x = keras.layers.Conv2D(8, 3, padding="same", activation="relu")(images)
+    x = keras.layers.BatchNormalization()(x)
+    x = keras.layers.MaxPooling2D()(x)
+    x = keras.layers.SeparableConv2D(8, 3, activation="relu")(x)
+    x = keras.layers.GlobalAveragePooling2D()(x)
+    return keras.Model(images, keras.layers.Dense(4, name="classes")(x))
+
+
+def lstm():
+    tokens = keras.Input((7,), dtype="int32", name="tokens")
+    x = keras.layers.Embedding(20, 6, mask_zero=True)(tokens)  # id 0 is padding, masked
+    x = keras.layers.Bidirectional(keras.layers.LSTM(5, return_sequences=True))(x)
+    x = keras.layers.GRU(4)(x)
+    return keras.Model(tokens, keras.layers.Dense(2, name="sentiment")(x))
+
+
+def transformer_block():
+    tokens = keras.Input((6,), dtype="int32", name="tokens")
+    x = keras.layers.Embedding(20, 8)(tokens)
+    attended = keras.layers.MultiHeadAttention(num_heads=2, key_dim=4)(x, x, use_causal_mask=True)
+    x = keras.layers.LayerNormalization()(x + attended)
+    hidden = keras.layers.Dense(16, activation="gelu")(x)
+    x = keras.layers.LayerNormalization()(x + keras.layers.Dense(8)(hidden))
+    pooled = keras.layers.GlobalAveragePooling1D()(x)
+    return keras.Model(tokens, keras.layers.Dense(3, name="logits")(pooled))
+
+
 def _inputs_for(model, batch, seed=0):
     rng = np.random.default_rng(seed)
     inputs = {}
@@ -63,25 +92,31 @@ def _predict(model, inputs):
     return result if isinstance(result, list) else [result]
 
 
-@pytest.mark.parametrize("build", [mlp, two_inputs_two_outputs])
-def test_artifact_runs_in_a_process_without_kerasish(build, tmp_path):
-    model = _trained(build())
-    model.export(tmp_path / "artifact", verbose=False)
-    inputs = _inputs_for(model, 7, seed=2)
-    np.savez(tmp_path / "inputs.npz", **inputs)
+def _run_without_kerasish(folder):
+    """Runs ``folder/artifact`` on ``folder/inputs.npz`` in a process that cannot import
+    kerasish; the outputs land in ``folder/outputs.npz``."""
     subprocess.run(
         [
             sys.executable,
             RUNNER,
             loader_module.__file__,
-            str(tmp_path / "artifact"),
-            str(tmp_path / "inputs.npz"),
-            str(tmp_path / "outputs.npz"),
+            str(folder / "artifact"),
+            str(folder / "inputs.npz"),
+            str(folder / "outputs.npz"),
         ],
         check=True,
         env={**os.environ, "JAX_PLATFORMS": "cpu"},
         capture_output=True,
     )
+
+
+@pytest.mark.parametrize("build", [mlp, two_inputs_two_outputs, cnn, lstm, transformer_block])
+def test_artifact_runs_in_a_process_without_kerasish(build, tmp_path):
+    model = _trained(build())
+    model.export(tmp_path / "artifact", verbose=False)
+    inputs = _inputs_for(model, 7, seed=2)
+    np.savez(tmp_path / "inputs.npz", **inputs)
+    _run_without_kerasish(tmp_path)
     with np.load(tmp_path / "outputs.npz") as outputs:
         exported = [outputs[name] for name in model._output_names()]
     for ours, expected in zip(exported, _predict(model, inputs)):
@@ -263,3 +298,29 @@ def test_unsupported_formats_and_unbuilt_models_raise(tmp_path):
     )
     x = np.ones((4, 3), "float32")
     np.testing.assert_allclose(load(tmp_path / "b")(x), model(x), rtol=1e-6)
+
+
+def test_two_tower_retrieval_artifact_runs_without_kerasish(tmp_path):
+    """The candidate tower indexes the catalog into `BruteForceRetrieval`'s state; the artifact
+    holds the catalog and returns the same top-k ids and scores in a jax-only process."""
+    from kerasish.layers.retrieval import BruteForceRetrieval
+
+    keras.utils.set_random_seed(0)
+    products = np.random.default_rng(0).standard_normal((200, 5)).astype("float32")
+    candidate_tower = keras.Sequential([keras.Input((5,)), keras.layers.Dense(8)])
+    user = keras.Input((6,), name="user_features")
+    query = keras.layers.Dense(16, activation="relu")(user)
+    query = keras.layers.Dense(8)(query)
+    retrieval = BruteForceRetrieval(k=10, name="retrieval")
+    retrieval.index_from(candidate_tower, products, np.arange(1000, 1200, dtype="int32"))
+    scores, ids = retrieval(query)
+    model = keras.Model(user, {"scores": scores, "ids": ids})
+    model.export(tmp_path / "artifact", verbose=False)
+    x = np.random.default_rng(1).standard_normal((4, 6)).astype("float32")
+    np.savez(tmp_path / "inputs.npz", user_features=x)
+    _run_without_kerasish(tmp_path)
+    expected = model.predict(x, verbose=0)
+    with np.load(tmp_path / "outputs.npz") as outputs:
+        np.testing.assert_array_equal(outputs["ids"], expected["ids"])
+        np.testing.assert_allclose(outputs["scores"], expected["scores"], rtol=1e-5)
+    assert set(np.unique(expected["ids"])) <= set(range(1000, 1200))
