@@ -111,7 +111,17 @@ class Checkpointer:
             enable_async_checkpointing=async_save,
             cleanup_tmp_directories=True,
         )
-        self._manager = ocp.CheckpointManager(self.directory, options=options)
+        self._manager = ocp.CheckpointManager(
+            self.directory,
+            options=options,
+            item_handlers={
+                # Uncompressed: zstd saves nothing on float weights and made restores 2.2x
+                # slower (131 vs 59 ms for 100 MB; numpy.load: 55 ms).
+                "state": ocp.PyTreeCheckpointHandler(use_compression=False),
+                "training": ocp.JsonCheckpointHandler(),
+                "integrity": integrity.DigestsHandler(),
+            },
+        )
         # Pending background writes finish at interpreter exit even if `close` is never called.
         self._finalizer = weakref.finalize(self, self._manager.close)
         _OPEN.add(self)
@@ -153,7 +163,7 @@ class Checkpointer:
         return self._manager.save(
             step,
             args=ocp.args.Composite(
-                state=ocp.args.StandardSave(state),
+                state=ocp.args.PyTreeSave(state),
                 training=ocp.args.JsonSave(training),
                 integrity=integrity.DigestsSave(views, records),
             ),
@@ -189,7 +199,10 @@ class Checkpointer:
         )
         records = header["integrity"]["arrays"]
         target, assignments = _restore_plan(_state_variables(model), records, describe)
-        restored = self._read(step, describe, state=ocp.args.StandardRestore(target))["state"]
+        restore_args = ocp.checkpoint_utils.construct_restore_args(target)
+        restored = self._read(
+            step, describe, state=ocp.args.PyTreeRestore(target, restore_args=restore_args)
+        )["state"]
         arrays = {
             f"{group}/{index}": value
             for group, values in restored.items()

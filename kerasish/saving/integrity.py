@@ -13,8 +13,10 @@ burst of up to 32 bits (any single flipped byte) and misses a random garbling wi
 """
 
 import asyncio
+import concurrent.futures
 import dataclasses
 import json
+import os
 import zlib
 
 import numpy as np
@@ -51,8 +53,13 @@ def verify_arrays(arrays, records, describe):
         records: ``{key: record}`` from the integrity file, each with a ``"digest"``.
         describe: the checkpoint, as the error message names it (``"step 3 in '/ckpt'"``).
     """
-    for key, record in records.items():
-        if array_digest(np.asarray(arrays[key])) != record["digest"]:
+    keys = list(records)
+    # zlib releases the GIL: the digests of a large state are computed on every core.
+    with concurrent.futures.ThreadPoolExecutor(os.cpu_count() or 1) as pool:
+        digests = pool.map(lambda key: array_digest(np.asarray(arrays[key])), keys)
+    for key, digest in zip(keys, digests):
+        record = records[key]
+        if digest != record["digest"]:
             raise CorruptCheckpointError(
                 f"Checkpoint {describe} is corrupt: array '{key}' (variable '{record['path']}') "
                 f"does not match the {ALGORITHM} digest recorded when it was saved."
