@@ -5,7 +5,7 @@ import inspect
 import jax
 import numpy as np
 
-from kerasish.engine import host_stage, pure
+from kerasish.engine import host_stage, pure, structure
 from kerasish.engine.keras_tensor import KerasTensor
 from kerasish.engine.layer import Layer, _is_shape, _tuplify
 from kerasish.engine.masking import set_keras_mask
@@ -87,10 +87,11 @@ class Model(Trainer, Layer):
         except TypeError:
             return _NOT_APPLICABLE
         calls = self.__dict__.setdefault("_compiled_calls", {})
-        if static not in calls:
-            calls[static] = pure.compiled_call(self, static)
+        key = (static, structure.constants_version())  # retrace after a vocabulary change
+        if key not in calls:
+            calls[key] = pure.compiled_call(self, static)
         non_trainable = self.non_trainable_variables
-        (outputs, masks), new_values, losses = calls[static](
+        (outputs, masks), new_values, losses = calls[key](
             [v.value for v in self.trainable_variables],
             [v.value for v in non_trainable],
             args,

@@ -13,3 +13,16 @@ def changed():
 
 def version():
     return _version[0]
+
+
+# Values that compiled functions capture as constants (lookup vocabularies' TF-IDF weights,
+# `Discretization` boundaries): a change must reach functions traced before it.
+_constants = [0]
+
+
+def constants_changed():
+    _constants[0] += 1
+
+
+def constants_version():
+    return _constants[0]

@@ -15,6 +15,7 @@ and digests are present count.
 import dataclasses
 import os
 import shutil
+import tempfile
 import weakref
 
 import jax
@@ -157,6 +158,7 @@ class Checkpointer:
                 records[key] = integrity.array_record(variable.path, views[key])
         position = getattr(model, "_data_position", None)
         training = {
+            "lookup_assets": _lookup_assets(model),
             "position": dataclasses.asdict(position) if position is not None else None,
             "metadata": dict(metadata or {}),
         }
@@ -212,6 +214,7 @@ class Checkpointer:
         for variable, key in assignments:
             variable.assign(arrays[key])
         training = header["training"]
+        _restore_lookup_assets(model, training.get("lookup_assets"), describe)
         return {"step": step, "position": training["position"], "metadata": training["metadata"]}
 
     def read_metadata(self, step=None):
@@ -300,6 +303,54 @@ def _state_variables(model):
         "optimizer_variables": list(optimizer.variables) if optimizer is not None else [],
         "metrics_variables": list(getattr(model, "metrics_variables", [])),
     }
+
+
+def _asset_layers(model):
+    """Layers whose state lives outside variables (lookup vocabularies, TF-IDF weights)."""
+    return [layer for layer in model._flatten_layers() if hasattr(layer, "save_assets")]
+
+
+def _lookup_assets(model):
+    """Each asset layer's files (`save_assets`) and extra arrays (`save_own_variables`), in
+    layer order, as JSON: vocabularies are small text next to the weights."""
+    assets = []
+    for layer in _asset_layers(model):
+        arrays = {}
+        layer.save_own_variables(arrays)
+        with tempfile.TemporaryDirectory() as folder:
+            layer.save_assets(folder)
+            files = {}
+            for name in sorted(os.listdir(folder)):
+                with open(os.path.join(folder, name), encoding="utf-8") as file:
+                    files[name] = file.read()
+        assets.append(
+            {
+                "path": layer.path,
+                "files": files,
+                "arrays": {k: np.asarray(v).tolist() for k, v in arrays.items()},
+            }
+        )
+    return assets
+
+
+def _restore_lookup_assets(model, assets, describe):
+    if not assets:
+        return
+    layers = _asset_layers(model)
+    if len(layers) != len(assets):
+        raise ValueError(
+            f"Checkpoint {describe} holds the vocabularies of {len(assets)} lookup layers; the "
+            f"model has {len(layers)}."
+        )
+    for layer, saved in zip(layers, assets):
+        if saved["arrays"]:
+            layer.load_own_variables({k: np.asarray(v) for k, v in saved["arrays"].items()})
+        if saved["files"]:
+            with tempfile.TemporaryDirectory() as folder:
+                for name, text in saved["files"].items():
+                    with open(os.path.join(folder, name), "w", encoding="utf-8") as file:
+                        file.write(text)
+                layer.load_assets(folder)
 
 
 def _restore_plan(groups, records, describe):

@@ -26,21 +26,24 @@ def flatten_outputs(structure, output_names):
     return [(output_names[0] if output_names else "output", structure)]
 
 
-def match_targets(y_true, named_outputs, what="y"):
-    """The targets in the order of ``named_outputs``; dict targets are looked up by name."""
+def match_targets(y_true, named_outputs, what="y", needed=None):
+    """The targets in the order of ``named_outputs``; dict targets are looked up by name.
+
+    A dict may leave out outputs that no loss or metric reads (None in their place, as Keras
+    allows); ``needed`` names the outputs that must be there (default: all)."""
     names = [name for name, _ in named_outputs]
     if len(names) == 1 and not isinstance(y_true, dict):
         if isinstance(y_true, (list, tuple)) and len(y_true) == 1:
             return [y_true[0]]
         return [y_true]
     if isinstance(y_true, dict):
-        missing = [n for n in names if n not in y_true]
+        missing = [n for n in (names if needed is None else needed) if n not in y_true]
         if missing:
             raise ValueError(
                 f"The model has outputs {names}, but the `{what}` dict has no entry for "
                 f"{missing}. Received keys: {list(y_true)}"
             )
-        return [y_true[n] for n in names]
+        return [y_true.get(n) for n in names]
     if isinstance(y_true, (list, tuple)):
         if len(y_true) != len(names):
             raise ValueError(
@@ -116,9 +119,10 @@ class CompileLoss:
         if not self.built:
             self.build(y_true, y_pred)
         named = flatten_outputs(y_pred, self.output_names)
-        targets = match_targets(y_true, named)
+        needed = [n for n, loss in zip(self.names, self.losses) if loss is not None]
+        targets = match_targets(y_true, named, needed=needed)
         weights = (
-            match_targets(sample_weight, named, "sample_weight")
+            match_targets(sample_weight, named, "sample_weight", needed=[])
             if isinstance(sample_weight, (dict, list, tuple))
             else [sample_weight] * len(named)
         )
@@ -205,13 +209,22 @@ class CompileMetrics:
     def build(self, y_true, y_pred):
         named = flatten_outputs(y_pred, self.output_names)
         names = [n for n, _ in named]
-        targets = match_targets(y_true, named)
+        configured = [
+            (
+                config,
+                weighted,
+                _match_config(config, names, "weighted_metrics" if weighted else "metrics"),
+            )
+            for config, weighted in ((self.metrics_config, False), (self.weighted_config, True))
+            if config
+        ]
+        needed = [
+            names[i] for _, _, entries in configured for i, entry in enumerate(entries) if entry
+        ]
+        targets = match_targets(y_true, named, needed=needed)
         prefix = len(names) > 1
         self.per_output = []
-        for config, weighted in ((self.metrics_config, False), (self.weighted_config, True)):
-            if not config:
-                continue
-            entries = _match_config(config, names, "weighted_metrics" if weighted else "metrics")
+        for _, weighted, entries in configured:
             for index, entry in enumerate(entries):
                 if entry is None:
                     continue
@@ -233,9 +246,10 @@ class CompileMetrics:
         if not self.built:
             self.build(y_true, y_pred)
         named = flatten_outputs(y_pred, self.output_names)
-        targets = match_targets(y_true, named)
+        needed = [named[index][0] for index, _, _ in self.per_output]
+        targets = match_targets(y_true, named, needed=needed)
         weights = (
-            match_targets(sample_weight, named, "sample_weight")
+            match_targets(sample_weight, named, "sample_weight", needed=[])
             if isinstance(sample_weight, (dict, list, tuple))
             else [sample_weight] * len(named)
         )

@@ -17,7 +17,7 @@ import numpy as np
 
 from kerasish.backend.config import max_epochs
 from kerasish.distribution import distributions, placement
-from kerasish.engine import host_stage
+from kerasish.engine import host_stage, structure
 from kerasish.engine.scope import StateScope
 from kerasish.training.data_adapters import (
     DataPosition,
@@ -345,7 +345,7 @@ class Trainer:
     def _function(self, kind, multi_step=False):
         """The jitted step. Test and predict steps leave the trainable variables out of their
         result: returning them would copy every weight on every call."""
-        key = (kind, multi_step)
+        key = (kind, multi_step, structure.constants_version())
         if key in self._jitted:
             return self._jitted[key]
         step = {

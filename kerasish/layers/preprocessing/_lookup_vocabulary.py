@@ -14,6 +14,7 @@ import jax
 import numpy as np
 
 from kerasish.backend.config import floatx
+from kerasish.engine import structure
 from kerasish.layers.preprocessing import _lookup_table
 from kerasish.layers.preprocessing._lookup_table import LookupTable
 
@@ -142,6 +143,7 @@ class LookupVocabulary:
         return padded.astype(floatx())
 
     def _record_vocabulary_size(self):
+        structure.constants_changed()  # encodings traced with the old vocabulary are stale
         size = self.vocabulary_size()
         if (
             self.output_mode != "int"
@@ -225,6 +227,7 @@ class LookupVocabulary:
     def load_own_variables(self, store):
         if self.output_mode == "tf_idf":
             self._idf_weights = np.asarray(store["idf_weights"], floatx())
+            structure.constants_changed()
 
     def save_assets(self, dir_path):
         """Writes ``vocabulary.txt`` (one token per line, special tokens first) unless the

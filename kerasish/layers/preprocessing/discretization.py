@@ -4,6 +4,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from kerasish.backend.config import floatx
+from kerasish.engine import structure
 from kerasish.engine.keras_tensor import KerasTensor
 from kerasish.engine.layer import Layer
 from kerasish.layers.preprocessing._adapt_data import adapt_batches
@@ -120,6 +121,7 @@ class Discretization(Layer):
         if self.num_bins is None:
             return
         self.bin_boundaries = _compress(self.summary, 1.0 / self.num_bins)[0, :-1].tolist()
+        structure.constants_changed()  # calls traced with the old boundaries are stale
 
     def reset_state(self):
         if self.num_bins is not None:
