@@ -415,8 +415,7 @@ class Optimizer:
                 "once an optimizer with `use_ema=True` is built."
             )
         return [
-            self._variables_by_key[f".average[{i}]"]
-            for i in range(len(self._trainable_variables))
+            self._variables_by_key[f".average[{i}]"] for i in range(len(self._trainable_variables))
         ]
 
     def finalize_variable_values(self, var_list):
