@@ -22,6 +22,7 @@ import jax
 import numpy as np
 import orbax.checkpoint as ocp
 
+from kerasish.distribution import placement
 from kerasish.saving import integrity
 from kerasish.saving.integrity import CorruptCheckpointError
 
@@ -154,7 +155,11 @@ class Checkpointer:
             state[group] = [variable.value for variable in variables]
             for index, (variable, value) in enumerate(zip(variables, state[group])):
                 key = f"{group}/{index}"
-                views[key] = np.asarray(value)  # a view on CPU: see `DigestsHandler`
+                # A view on CPU (see `DigestsHandler`); an array split over several processes
+                # is gathered, so that every process records the digest of the whole array.
+                views[key] = np.asarray(
+                    value if value.is_fully_addressable else placement.to_host(value)
+                )
                 records[key] = integrity.array_record(variable.path, views[key])
         position = getattr(model, "_data_position", None)
         training = {

@@ -54,9 +54,10 @@ def verify_arrays(arrays, records, describe):
         describe: the checkpoint, as the error message names it (``"step 3 in '/ckpt'"``).
     """
     keys = list(records)
+    wholes = [_whole(arrays[key]) for key in keys]  # gathers run in the same order everywhere
     # zlib releases the GIL: the digests of a large state are computed on every core.
     with concurrent.futures.ThreadPoolExecutor(os.cpu_count() or 1) as pool:
-        digests = pool.map(lambda key: array_digest(np.asarray(arrays[key])), keys)
+        digests = pool.map(lambda array: array_digest(np.asarray(array)), wholes)
     for key, digest in zip(keys, digests):
         record = records[key]
         if digest != record["digest"]:
@@ -64,6 +65,15 @@ def verify_arrays(arrays, records, describe):
                 f"Checkpoint {describe} is corrupt: array '{key}' (variable '{record['path']}') "
                 f"does not match the {ALGORITHM} digest recorded when it was saved."
             )
+
+
+def _whole(array):
+    """``array`` with the parts held by other processes gathered (a multi-process restore)."""
+    if getattr(array, "is_fully_addressable", True):
+        return array
+    from kerasish.distribution import placement
+
+    return placement.to_host(array)
 
 
 class DigestsHandler(ocp.AsyncCheckpointHandler):

@@ -1,10 +1,12 @@
-"""One process of a 2-process x 4-device data-parallel `fit` (run by test_multi_process.py).
+"""One process of a 2-process x 4-device `fit` (run by test_multi_process.py): ModelParallel
+on a 2x4 mesh whose "batch" axis spans the processes and whose "model" axis splits the kernels
+within each.
 
 ``python multi_process_worker.py train PROCESS_ID PORT FOLDER``: joins the run, trains on its
 half of every global batch, saves a checkpoint from both processes; process 0 writes the final
 weights and losses to FOLDER/result.npz.
 ``python multi_process_worker.py restore FOLDER``: in one process with 8 devices, restores that
-checkpoint into a model laid out on a 2x4 ModelParallel mesh and writes its weights.
+checkpoint into a model laid out on a 4x2 ModelParallel mesh and writes its weights.
 """
 
 import os
@@ -15,6 +17,7 @@ import numpy as np
 
 import kerasish as keras
 from kerasish import distribution as D
+from kerasish.distribution import placement
 from kerasish.saving import Checkpointer
 
 GLOBAL_BATCH, PROCESSES = 16, 2
@@ -51,7 +54,7 @@ def train(process_id, port, folder):
     jax.config.update("jax_num_cpu_devices", 4)
     D.initialize(job_addresses=f"127.0.0.1:{port}", num_processes=PROCESSES, process_id=process_id)
     x, y = data()
-    with D.DataParallel().scope():
+    with layouts(D.DeviceMesh((2, 4), ["batch", "model"])).scope():  # "model" within a process
         network = model()
         history = network.fit(
             local_rows(x, process_id),
@@ -64,7 +67,7 @@ def train(process_id, port, folder):
         checkpointer = Checkpointer(os.path.join(folder, "checkpoints"))
         checkpointer.save(1, network)
         checkpointer.wait_until_finished()
-        weights = [np.asarray(w.value.addressable_data(0)) for w in network.weights]
+        weights = [placement.to_host(w.value) for w in network.weights]
     if process_id == 0:
         np.savez(
             os.path.join(folder, "result.npz"),
@@ -73,13 +76,17 @@ def train(process_id, port, folder):
         )
 
 
-def restore(folder):
-    jax.config.update("jax_num_cpu_devices", 8)
-    mesh = D.DeviceMesh((2, 4), ["batch", "model"])
+def layouts(mesh):
+    """ModelParallel over ``mesh``: the Dense kernels split over its "model" axis."""
     layout_map = D.LayoutMap(mesh)
     layout_map[".*hidden/kernel"] = (None, "model")
     layout_map[".*head/kernel"] = ("model", None)
-    with D.ModelParallel(layout_map=layout_map).scope():
+    return D.ModelParallel(layout_map=layout_map)
+
+
+def restore(folder):
+    jax.config.update("jax_num_cpu_devices", 8)
+    with layouts(D.DeviceMesh((4, 2), ["batch", "model"])).scope():  # another mesh shape
         network = model()
         network.optimizer.build(network.trainable_variables)
         Checkpointer(os.path.join(folder, "checkpoints")).restore(network)

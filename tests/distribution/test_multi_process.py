@@ -1,6 +1,7 @@
-"""Two local processes (2 x 4 fake CPU devices) run `fit` with jax.distributed and save one
-checkpoint from both; it restores onto 1 process x 8 devices (a 2x4 ModelParallel mesh) and
-onto this single-device process with identical weights."""
+"""Two local processes (2 x 4 fake CPU devices) run ModelParallel `fit` with jax.distributed
+(kernels split within each process, batches across them) and save one checkpoint from both; it
+restores onto 1 process x 8 devices (a 4x2 mesh) and onto this single-device process with
+identical weights."""
 
 import os
 import socket
