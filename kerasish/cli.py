@@ -125,6 +125,9 @@ def _serve(args):
 def _info(args):
     from kerasish.export.loader import ArtifactError, read_manifest
 
+    if _is_checkpoint_directory(args.path):
+        _checkpoint_info(args)
+        return
     try:
         manifest = read_manifest(args.path)
     except ArtifactError as error:
@@ -147,6 +150,39 @@ def _info(args):
             for key, spec in signature[kind].items():
                 shape = tuple(spec["shape"])
                 print(f"  {kind[:-1]:6} {key}: {spec['dtype']} {shape}")
+
+
+def _is_checkpoint_directory(path):
+    """A `Checkpointer` directory: numbered step folders and no artifact manifest."""
+    from kerasish.export.loader import MANIFEST_FILE
+
+    return (
+        os.path.isdir(path)
+        and not os.path.exists(os.path.join(path, MANIFEST_FILE))
+        and any(name.isdigit() for name in os.listdir(path))
+    )
+
+
+def _checkpoint_info(args):
+    from kerasish.saving.checkpointer import Checkpointer
+
+    checkpointer = Checkpointer(args.path)
+    steps = checkpointer.all_steps()
+    if not steps:
+        raise SystemExit(f"kerasish info: no complete checkpoint step in {args.path}")
+    arrays = checkpointer.read_arrays(steps[-1])
+    size = sum(
+        os.path.getsize(os.path.join(d, f)) for d, _, files in os.walk(args.path) for f in files
+    )
+    if args.json:
+        print(json.dumps({"steps": steps, "arrays": arrays, "size_bytes": size}, indent=2))
+        return
+    count = sum(_prod(record["shape"]) for record in arrays.values())
+    print(f"checkpoint: {args.path} ({size / 1e6:.2f} MB)")
+    print(f"steps:      {steps} (latest {steps[-1]})")
+    print(f"arrays:     {len(arrays)} in the latest step, {count:,} values")
+    for record in arrays.values():
+        print(f"  {record['path']}: {record['dtype']} {tuple(record['shape'])}")
 
 
 def _prod(shape):

@@ -228,6 +228,15 @@ class Checkpointer:
         describe = f"step {step} in '{self.directory}'"
         return self._read(step, describe, training=ocp.args.JsonRestore())["training"]["metadata"]
 
+    def read_arrays(self, step=None):
+        """``{key: {"path", "shape", "dtype", "digest"}}`` of the arrays saved in ``step``
+        (default: the latest complete step), without reading the arrays themselves."""
+        step = self._complete_step(step)
+        describe = f"step {step} in '{self.directory}'"
+        return self._read(step, describe, integrity=integrity.DigestsRestore())["integrity"][
+            "arrays"
+        ]
+
     def _complete_step(self, step):
         """``step``, or the latest complete step when None; FileNotFoundError if there is none."""
         self.wait_until_finished()

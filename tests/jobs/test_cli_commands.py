@@ -1,6 +1,7 @@
 """Each CLI command on a tiny retail config: train -> evaluate -> export -> predict -> info."""
 
 import json
+import re
 
 from kerasish.cli import main
 
@@ -36,3 +37,24 @@ def test_train_evaluate_export_predict_info(tmp_path, capsys):
     assert len(answer["predictions"][0]["product_ids"]) == 5
     main(["info", str(artifact)])
     assert "signature query_embed:" in capsys.readouterr().out
+
+
+def test_info_describes_a_checkpoint_directory(tmp_path, capsys):
+    import numpy as np
+
+    import kerasish
+    from kerasish.saving import Checkpointer
+
+    model = kerasish.Sequential([kerasish.Input((3,)), kerasish.layers.Dense(2, name="dense")])
+    model.compile("adam", "mse")
+    model.fit(np.ones((4, 3)), np.ones((4, 2)), verbose=0)
+    with Checkpointer(tmp_path / "ckpt") as checkpointer:
+        checkpointer.save(5, model)
+        checkpointer.save(9, model)
+    main(["info", str(tmp_path / "ckpt")])
+    text = capsys.readouterr().out
+    assert "steps:      [5, 9] (latest 9)" in text
+    assert re.search(r"sequential(_\d+)?/dense/kernel: float32 \(3, 2\)", text)
+    main(["info", str(tmp_path / "ckpt"), "--json"])
+    described = json.loads(capsys.readouterr().out)
+    assert described["steps"] == [5, 9] and described["size_bytes"] > 0
