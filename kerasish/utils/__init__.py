@@ -26,6 +26,7 @@ from kerasish.utils.progbar import Progbar as Progbar
 from kerasish.utils.py_dataset import PyDataset as PyDataset
 from kerasish.utils.py_dataset import PyDataset as Sequence
 from kerasish.utils.random_utils import set_random_seed as set_random_seed
+from kerasish.utils.sequence_utils import pad_sequences as pad_sequences
 
 __all__ = [
     "CustomObjectScope",
@@ -45,6 +46,7 @@ __all__ = [
     "is_interactive_logging_enabled",
     "is_keras_tensor",
     "normalize",
+    "pad_sequences",
     "pack_x_y_sample_weight",
     "register_keras_serializable",
     "serialize_keras_object",

@@ -123,3 +123,29 @@ def test_config_switches_match_keras_defaults():
     kerasish.config.set_backend("jax")
     with pytest.raises(ValueError, match="JAX only"):
         kerasish.config.set_backend("torch")
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {},
+        {"maxlen": 2},
+        {"maxlen": 4, "padding": "post", "truncating": "post", "value": -1},
+        {"dtype": "float32", "value": 0.5},
+    ],
+)
+def test_pad_sequences_matches_keras(kwargs):
+    sequences = [[1, 2, 3], [4], [], [5, 6, 7, 8, 9]]
+    ours = kerasish.utils.pad_sequences(sequences, **kwargs)
+    theirs = keras.utils.pad_sequences(sequences, **kwargs)
+    assert ours.dtype == theirs.dtype
+    np.testing.assert_array_equal(ours, theirs)
+
+
+def test_pad_sequences_errors_match_keras():
+    for args, kwargs in [((5,), {}), (([[1]],), {"padding": "middle"}), (([[1]],), {"value": "x"})]:
+        with pytest.raises(ValueError) as ours:
+            kerasish.utils.pad_sequences(*args, **kwargs)
+        with pytest.raises(ValueError) as theirs:
+            keras.utils.pad_sequences(*args, **kwargs)
+        assert str(ours.value) == str(theirs.value)

@@ -1,0 +1,6 @@
+"""`keras.preprocessing`: the sequence helpers (Keras's image and text-directory datasets need
+TensorFlow and are not provided)."""
+
+from kerasish.preprocessing import sequence
+
+__all__ = ["sequence"]
