@@ -148,11 +148,15 @@ class Functional(Model):
 
     @property
     def input_shape(self):
-        return _structure_map(lambda t: t.shape, self._inputs_struct)
+        """As Keras: the shapes of `inputs` (a flat list; the shape itself for one input)."""
+        shapes = [t.shape for t in self.inputs]
+        return shapes[0] if len(shapes) == 1 else shapes
 
     @property
     def output_shape(self):
-        return _structure_map(lambda t: t.shape, self._outputs_struct)
+        """As Keras: the shapes of `outputs` (a flat list; the shape itself for one output)."""
+        shapes = [t.shape for t in self.outputs]
+        return shapes[0] if len(shapes) == 1 else shapes
 
     # -- running -----------------------------------------------------------------------
     def build(self, input_shape=None):
@@ -376,8 +380,8 @@ def functional_from_config(cls, config, custom_objects=None, safe_mode=True):
             if node_index >= len(operation._inbound_nodes):
                 raise LookupError(name)
             return operation._inbound_nodes[node_index].outputs[tensor_index]
-        if isinstance(value, list):
-            return [resolve(v) for v in value]
+        if isinstance(value, (list, tuple)):  # tuples: an in-memory `get_config()`
+            return type(value)(resolve(v) for v in value)
         if isinstance(value, dict) and "class_name" not in value:
             return {k: resolve(v) for k, v in value.items()}
         if isinstance(value, dict):
@@ -409,7 +413,7 @@ def functional_from_config(cls, config, custom_objects=None, safe_mode=True):
     def rebuild(references):
         if isinstance(references, dict):
             return {k: rebuild(v) for k, v in references.items()}
-        if isinstance(references, list) and references and isinstance(references[0], str):
+        if isinstance(references, (list, tuple)) and references and isinstance(references[0], str):
             return tensor_of(references)
         return [rebuild(r) for r in references]
 

@@ -127,3 +127,19 @@ def test_inputs_cast_and_rank_adjusted():
     out = model(np.ones((2, 3), dtype="float64"))
     assert out.dtype == jnp.float32
     np.testing.assert_allclose(out, [3.0, 3.0])
+
+
+def test_from_config_of_an_in_memory_keras_config_and_shapes_like_keras():
+    """Keras's `get_config()` (tuples, not JSON lists) rebuilds in kerasish; input_shape and
+    output_shape are flat lists as in Keras, also for dict inputs and outputs."""
+    a, b = reference.Input((2,), name="a"), reference.Input((3,), name="b")
+    joined = reference.layers.Concatenate()([a, b])
+    theirs = reference.Model(
+        {"b": b, "a": a}, {"out": reference.layers.Dense(1)(joined), "c": joined}
+    )
+    ours = keras.Model.from_config(theirs.get_config())
+    assert ours.input_shape == theirs.input_shape == [(None, 2), (None, 3)]
+    assert ours.output_shape == theirs.output_shape == [(None, 5), (None, 1)]
+    single = reference.Sequential([reference.Input((4,)), reference.layers.Dense(3)])
+    rebuilt = keras.Sequential.from_config(single.get_config())
+    assert rebuilt.input_shape == (None, 4) and rebuilt.output_shape == (None, 3)
