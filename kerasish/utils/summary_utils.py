@@ -105,7 +105,7 @@ def print_summary(
     show_trainable=False,
     layer_range=None,
 ):
-    """Prints (or passes line by line to ``print_fn``) the summary table of ``model``."""
+    """Prints the summary table of ``model`` (or passes its text, in one call, to ``print_fn``)."""
     from kerasish.engine.sequential import Sequential
 
     sequential_like = isinstance(model, Sequential) or _is_sequential_like(model)
@@ -133,7 +133,9 @@ def print_summary(
             raise ValueError("Insufficient console width to print summary.")
         widths.append(width)
         current = position
-    widths = [w - 1 for w in widths[:-1]] + [widths[-1] - 2]
+    # The borders take one character per column plus one; as Keras's table lays them out, the
+    # next-to-last column gives up the extra one.
+    widths = [w - (2 if i == len(widths) - 2 else 1) for i, w in enumerate(widths)]
 
     from kerasish.engine.functional import Functional
 
@@ -204,8 +206,8 @@ def print_summary(
         size = weight_memory_size(optimizer.variables)
         count = sum(math.prod(v.shape) for v in optimizer.variables)
         lines.append(f" Optimizer params: {count:,} ({readable_memory_size(size)})")
+    text = "\n".join(lines) + "\n"
     if print_fn is None:
-        print_msg("\n".join(lines))
-    else:
-        for line in lines:
-            print_fn(line)
+        print_msg(text, line_break=False)
+    else:  # as Keras: the whole table in one call
+        print_fn(text)

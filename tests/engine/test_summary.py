@@ -6,9 +6,10 @@ from kerasish import layers
 
 
 def _lines(model):
-    lines = []
-    model.summary(print_fn=lines.append)
-    return lines
+    texts = []
+    model.summary(print_fn=texts.append)  # one call with the whole table, as Keras
+    assert len(texts) == 1
+    return texts[0].splitlines()
 
 
 def test_summary_table_counts_and_rows_match_keras():
@@ -66,3 +67,34 @@ def test_summary_of_unbuilt_subclassed_model():
     assert "0 (unbuilt)" in text
     net(np.ones((1, 2), "float32"))
     assert " Total params: 9 (36.00 B)" in _lines(net)
+
+
+def test_summary_text_equals_keras():
+    """The same table, character for character, as Keras 3 at the same line length."""
+    import io
+    from contextlib import redirect_stdout
+
+    def text(lib, build):
+        model = build(lib)
+        printed = []
+        model.summary(line_length=76, print_fn=lambda t, **_: printed.append(t))
+        buffer = io.StringIO()
+        with redirect_stdout(buffer):
+            model.summary(line_length=76)
+        return printed[0], buffer.getvalue()
+
+    def sequential(lib):
+        return lib.Sequential(
+            [lib.Input((8,)), lib.layers.Dense(4, name="d1"), lib.layers.Dense(1, name="d2")],
+            name="s",
+        )
+
+    def functional(lib):
+        x = lib.Input((8,), name="in")
+        added = lib.layers.Add(name="add")(
+            [lib.layers.Dense(4, name="a")(x), lib.layers.Dense(4, name="b")(x)]
+        )
+        return lib.Model(x, added, name="f")
+
+    for build in (sequential, functional):
+        assert text(keras, build) == text(reference, build)
