@@ -68,7 +68,9 @@ class Progbar:
         now = time.time()
         if self.verbose == 1 and (finalize or now - self._last_update >= self.interval):
             self._draw_bar(current, now, finalize)
-            self._last_update = now
+            # After drawing: reading the logs waits for the device, which must not count as
+            # time since the last update (else the next step draws again at once).
+            self._last_update = time.time()
         elif self.verbose == 2 and finalize:
             self._draw_summary(current, now)
 
