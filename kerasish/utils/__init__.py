@@ -27,6 +27,9 @@ from kerasish.utils.py_dataset import PyDataset as PyDataset
 from kerasish.utils.py_dataset import PyDataset as Sequence
 from kerasish.utils.random_utils import set_random_seed as set_random_seed
 from kerasish.utils.sequence_utils import pad_sequences as pad_sequences
+from kerasish.utils.timeseries_dataset import (
+    timeseries_dataset_from_array as timeseries_dataset_from_array,
+)
 
 __all__ = [
     "CustomObjectScope",
@@ -52,6 +55,7 @@ __all__ = [
     "serialize_keras_object",
     "set_random_seed",
     "standardize_dtype",
+    "timeseries_dataset_from_array",
     "to_categorical",
     "unpack_x_y_sample_weight",
 ]
