@@ -132,6 +132,7 @@ from kerasish.layers.recurrent import (
 from kerasish.layers.regularization import ActivityRegularization, Dropout
 from kerasish.layers.reshaping import Flatten, Permute, RepeatVector, Reshape
 from kerasish.layers.retrieval import BruteForceRetrieval
+from kerasish.layers.reversible_embedding import ReversibleEmbedding
 from kerasish.layers.rms_normalization import RMSNormalization
 from kerasish.layers.spectral_normalization import SpectralNormalization
 from kerasish.layers.unit_normalization import UnitNormalization
@@ -253,6 +254,7 @@ __all__ = [
     "Rescaling",
     "Reshape",
     "Resizing",
+    "ReversibleEmbedding",
     "SeparableConv1D",
     "SeparableConv2D",
     "SeparableConvolution1D",
