@@ -18,6 +18,7 @@ from kerasish.layers.preprocessing.image import (
 )
 from kerasish.layers.preprocessing.integer_lookup import IntegerLookup
 from kerasish.layers.preprocessing.normalization import Normalization
+from kerasish.layers.preprocessing.pipeline import Pipeline
 from kerasish.layers.preprocessing.string_lookup import StringLookup
 from kerasish.layers.preprocessing.text_vectorization import TextVectorization
 
@@ -29,6 +30,7 @@ __all__ = [
     "Hashing",
     "IntegerLookup",
     "Normalization",
+    "Pipeline",
     "RandomBrightness",
     "RandomContrast",
     "RandomCrop",
