@@ -94,6 +94,7 @@ from kerasish.layers.pooling import (
     MaxPooling3D,
 )
 from kerasish.layers.preprocessing import (
+    AutoContrast,
     CategoryEncoding,
     CenterCrop,
     Discretization,
@@ -153,6 +154,7 @@ __all__ = [
     "AdditiveAttention",
     "AlphaDropout",
     "Attention",
+    "AutoContrast",
     "Average",
     "AveragePooling1D",
     "AveragePooling2D",

@@ -5,6 +5,7 @@ from kerasish.layers.preprocessing.discretization import Discretization
 from kerasish.layers.preprocessing.hashed_crossing import HashedCrossing
 from kerasish.layers.preprocessing.hashing import Hashing
 from kerasish.layers.preprocessing.image import (
+    AutoContrast,
     CenterCrop,
     RandomBrightness,
     RandomContrast,
@@ -23,6 +24,7 @@ from kerasish.layers.preprocessing.string_lookup import StringLookup
 from kerasish.layers.preprocessing.text_vectorization import TextVectorization
 
 __all__ = [
+    "AutoContrast",
     "CategoryEncoding",
     "CenterCrop",
     "Discretization",

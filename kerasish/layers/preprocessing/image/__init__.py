@@ -1,7 +1,8 @@
 """Image preprocessing layers: `Rescaling`, `Resizing`, `CenterCrop`, and the augmentation
 layers `RandomFlip`, `RandomRotation`, `RandomZoom`, `RandomTranslation`, `RandomContrast`,
-`RandomBrightness`, `RandomCrop` (active when called with ``training=True``)."""
+`RandomBrightness`, `RandomCrop` (active when called with ``training=True``), and `AutoContrast`."""
 
+from kerasish.layers.preprocessing.image.auto_contrast import AutoContrast
 from kerasish.layers.preprocessing.image.base import BaseImagePreprocessingLayer
 from kerasish.layers.preprocessing.image.center_crop import CenterCrop
 from kerasish.layers.preprocessing.image.random_brightness import RandomBrightness
@@ -15,6 +16,7 @@ from kerasish.layers.preprocessing.image.rescaling import Rescaling
 from kerasish.layers.preprocessing.image.resizing import Resizing
 
 __all__ = [
+    "AutoContrast",
     "BaseImagePreprocessingLayer",
     "CenterCrop",
     "RandomBrightness",
