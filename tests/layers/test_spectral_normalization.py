@@ -19,6 +19,7 @@ def _wrapped_dense(lib, power_iterations=1):
 
 
 def _pair(power_iterations=1):
+    keras.utils.set_random_seed(0)  # the same initial weights whatever ran before
     ours, theirs = (
         _wrapped_dense(kerasish, power_iterations),
         _wrapped_dense(keras, power_iterations),
@@ -55,8 +56,10 @@ def test_eager_training_calls_update_like_keras():
         )
     for got, want in zip(ours.get_weights(), theirs.get_weights()):
         np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
-    # The normalized kernel has a spectral norm of about 1.
-    assert abs(np.linalg.norm(ours.get_weights()[0], 2) - 1.0) < 0.1
+    # Power iteration converges over training calls: the kernel's spectral norm goes to 1.
+    for _ in range(30):
+        ours(X, training=True)
+    assert abs(np.linalg.norm(ours.get_weights()[0], 2) - 1.0) < 0.01
 
 
 def test_pure_apply_returns_the_new_vector_and_leaves_the_kernel_to_the_optimizer():
