@@ -58,10 +58,15 @@ def measure(lib, model_name, rounds, with_pure):
     for _ in range(rounds):
         for name, function in variants.items():
             samples[name].extend(timed(function, 1))
-    batch = {"predict b1024": timed(lambda: model.predict(x, batch_size=1024, verbose=0), 5)}
+    big = {"predict b1024": lambda: model.predict(x, batch_size=1024, verbose=0)}
     if with_pure:
-        jax.block_until_ready(big_apply())
-        batch["jit(apply) b1024"] = timed(big_apply, 5)
+        big["jit(apply) b1024"] = big_apply
+    for function in big.values():
+        jax.block_until_ready(function())
+    batch = {name: [] for name in big}
+    for _ in range(max(rounds // 10, 5)):  # interleaved, as the batch-1 calls
+        for name, function in big.items():
+            batch[name].extend(timed(function, 1))
     return samples, batch
 
 
