@@ -206,7 +206,8 @@ class Optimizer:
     def _build_state(self):
         """(Re)builds the step and lays its state onto variables, reusing existing ones by key."""
         self._transformation = self._make_transformation()
-        state = self._transformation.init(self._initial_parameters())
+        # One compiled program for every slot (eager zeros_like compiles once per shape).
+        state = jax.jit(self._transformation.init)(self._initial_parameters())
         with_paths, self._treedef = jax.tree_util.tree_flatten_with_path(state)
         self._order = self._keras_order([path for path, _ in with_paths])
         existing = getattr(self, "_variables_by_key", {})
