@@ -3,8 +3,11 @@
 The model: a user tower (64 features -> 256 -> 128) scored against an 18,000-product catalog
 (128-d, held by `BruteForceRetrieval`), top-50, with per-request excluded product ids (business
 rules). An open-loop generator sends requests at fixed rates over HTTP (keep-alive) and
-reports p50/p95/p99 latency; a closed loop with many concurrent clients finds the saturation
-throughput; the same artifact called in-process (no HTTP) is the reference.
+reports p50/p95/p99 latency; one client sending back to back shows the fixed cost of a request;
+a closed loop with many concurrent clients finds the saturation throughput. The same artifact
+called in-process (no HTTP) is the reference, back to back and paced at the HTTP rates: calls
+spaced out run slower (caches and idle cores go cold), so the HTTP rows compare with the paced
+row of the same rate. Other jobs on the machine move every number: compare rows of one run.
 
     python benchmarks/serving.py [--duration 5] [--rates 50,200,1000]
 """
@@ -142,33 +145,38 @@ async def open_loop(port, rate, duration, bodies, connections=128):
 
 
 async def closed_loop(port, clients, duration, bodies):
-    done, failures, stop = 0, 0, time.perf_counter() + duration
+    """``(latencies, failures, req/s)`` of ``clients`` sending back to back."""
+    latencies, failures, stop = [], 0, time.perf_counter() + duration
 
     async def worker(offset):
-        nonlocal done, failures
+        nonlocal failures
         connection, index = _Connection("127.0.0.1", port), offset
         while time.perf_counter() < stop:
+            started = time.perf_counter()
             failures += await connection.post(PREDICT, bodies[index % len(bodies)]) != 200
-            done += 1
+            latencies.append(time.perf_counter() - started)
             index += clients
         connection.close()
 
     start = time.perf_counter()
     await asyncio.gather(*(worker(i) for i in range(clients)))
-    return done / (time.perf_counter() - start), failures
+    return latencies, failures, len(latencies) / (time.perf_counter() - start)
 
 
-def in_process(directory, payloads, repeats=500):
-    from kerasish.export import load
-
-    signature = load(os.path.join(directory, "recommender", "1")).signatures["serving_default"]
+def in_process(signature, payloads, rate=None, repeats=500):
+    """Latencies of the signature called on one example at a time, back to back or at
+    ``rate`` calls per second."""
     inputs = [
         {k: np.asarray([v]) for k, v in p["instances"][0].items()} for p in payloads[:repeats]
     ]
     for x in inputs[:20]:
         signature(x)["product_ids"].block_until_ready()
-    latencies = []
-    for x in inputs:
+    latencies, start = [], time.perf_counter()
+    for index, x in enumerate(inputs):
+        if rate:
+            delay = start + index / rate - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
         started = time.perf_counter()
         signature(x)["product_ids"].block_until_ready()
         latencies.append(time.perf_counter() - started)
@@ -187,6 +195,7 @@ def main():
     parser.add_argument("--rates", default="50,200,1000")
     parser.add_argument("--clients", type=int, default=64)
     parser.add_argument("--max-batch-size", type=int, default=32)
+    parser.add_argument("--paced-rate", type=float, default=200.0)
     args = parser.parse_args()
     rng = np.random.default_rng(1)
     payloads = [_payload(rng) for _ in range(1000)]
@@ -204,23 +213,33 @@ def main():
         url = f"http://127.0.0.1:{port}"
         try:
             _wait_until_up(url, server)
-            print(f"{'load':>22} | {'p50 ms':>7} | {'p95 ms':>7} | {'p99 ms':>7} | req/s | fail")
-            reference = _percentiles(in_process(directory, payloads))
-            print(f"{'in-process, batch 1':>22} | " + " | ".join(f"{v:7.2f}" for v in reference))
+            print(f"{'load':>26} | {'p50 ms':>7} | {'p95 ms':>7} | {'p99 ms':>7} | req/s | fail")
+            from kerasish.export import load
+
+            artifact = load(os.path.join(directory, "recommender", "1"))
+            signature = artifact.signatures["serving_default"]
+            for rate in (None, args.paced_rate):
+                values = _percentiles(in_process(signature, payloads, rate))
+                label = "in-process, back to back" if rate is None else f"in-process, {rate:.0f}/s"
+                print(f"{label:>26} | " + " | ".join(f"{v:7.2f}" for v in values))
             asyncio.run(open_loop(port, 50, 1.0, bodies))  # warm connections
+            latencies, failures, achieved = asyncio.run(closed_loop(port, 1, 2.0, bodies))
+            p50, p95, p99 = _percentiles(latencies)
+            print(f"{'one client, back to back':>26} | {p50:7.2f} | {p95:7.2f} | {p99:7.2f} | "
+                  f"{achieved:5.0f} | {failures}")  # fmt: skip
             for rate in [float(r) for r in args.rates.split(",")]:
                 latencies, failures, achieved = asyncio.run(
                     open_loop(port, rate, args.duration, bodies)
                 )
                 p50, p95, p99 = _percentiles(latencies)
                 label = f"open loop {rate:.0f} req/s"
-                print(f"{label:>22} | {p50:7.2f} | {p95:7.2f} | {p99:7.2f} | {achieved:5.0f} | "
+                print(f"{label:>26} | {p50:7.2f} | {p95:7.2f} | {p99:7.2f} | {achieved:5.0f} | "
                       f"{failures}")  # fmt: skip
-            throughput, failures = asyncio.run(
+            _, failures, throughput = asyncio.run(
                 closed_loop(port, args.clients, args.duration, bodies)
             )
             label = f"saturation, {args.clients} clients"
-            print(f"{label:>22} | {'':>7} | {'':>7} | {'':>7} | {throughput:5.0f} | {failures}")
+            print(f"{label:>26} | {'':>7} | {'':>7} | {'':>7} | {throughput:5.0f} | {failures}")
         finally:
             server.terminate()
             server.wait(timeout=30)

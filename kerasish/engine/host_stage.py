@@ -282,8 +282,11 @@ class HostStage:
 
         names = {id(c.tensor): c.name for c in self.crossings}
         names.update({id(t): t.name for t in self.functional._inputs})
+        # The artifact names a tail model's device outputs output_0, output_1, ...
+        outputs = {id(t): f"output_{i}" for i, t in enumerate(self.device_outputs)}
+        tails = {id(node.outputs[0]): node.operation.name for node in self.tail}
 
-        def describe(node):
+        def describe(node, names):
             layer = node.operation
             return {
                 "layer": layer.name,
@@ -308,8 +311,19 @@ class HostStage:
                 }
                 for c in self.crossings
             ],
-            "head": [describe(node) for node in self.head],
-            "tail": [describe(node) for node in self.tail],
+            "head": [describe(node, names) for node in self.head],
+            "tail": [describe(node, outputs) for node in self.tail],
+            # With a tail: each model output, a device output or the output of a tail layer.
+            "outputs": [
+                {
+                    "name": t._keras_history.operation.name,
+                    "device_output": outputs.get(id(t)),
+                    "tail": tails.get(id(t)),
+                }
+                for t in self.functional._outputs
+            ]
+            if self.tail
+            else None,
         }
 
 

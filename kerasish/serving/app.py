@@ -35,6 +35,9 @@ _MODEL_PATH = re.compile(
 )
 
 
+_METHODS = {"status", "metadata", "predict", "classify", "regress"}
+
+
 class HTTPError(Exception):
     def __init__(self, status, message):
         super().__init__(message)
@@ -43,7 +46,7 @@ class HTTPError(Exception):
 
 
 def _json(payload, status=200):
-    return Response(codec.dumps(payload), status_code=status, media_type="application/json")
+    return Response(codec.encode(payload), status_code=status, media_type="application/json")
 
 
 class _Metrics:
@@ -69,6 +72,19 @@ class _Metrics:
             buckets=(1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024),
             registry=self.registry,
         )
+        self._children = {}  # (model, method, code) -> (counter, histogram): labels() is slow
+
+    def observe(self, model, method, code, seconds):
+        key = (model, method, code)
+        children = self._children.get(key)
+        if children is None:
+            children = (
+                self.requests.labels(model, method, str(code)),
+                self.latency.labels(model, method),
+            )
+            self._children[key] = children
+        children[0].inc()
+        children[1].observe(seconds)
 
 
 class ModelServer:
@@ -153,6 +169,8 @@ class ModelServer:
         name = match["name"] if match else "unknown"
         method = (match and match["method"]) or ("metadata" if match and match["metadata"] else "")
         method = method or "status"
+        if method not in _METHODS:  # bounded metric labels whatever the URL says
+            method = "unknown"
         try:
             if match is None:
                 raise HTTPError(404, f"Malformed model URL: {request.url.path}")
@@ -166,8 +184,7 @@ class ModelServer:
         except Exception as error:
             response = _json({"error": f"Internal error: {type(error).__name__}: {error}"}, 500)
         known = name if name in self.models else "unknown"
-        self.metrics.requests.labels(known, method, str(response.status_code)).inc()
-        self.metrics.latency.labels(known, method).observe(time.perf_counter() - started)
+        self.metrics.observe(known, method, response.status_code, time.perf_counter() - started)
         return response
 
     async def _dispatch(self, request, match):
@@ -228,6 +245,9 @@ class ModelServer:
         rows = codec.batch_size_of(columns)
         batcher = self.batchers[(model.name, version, signature_name)]
         outputs = await batcher.predict(columns, rows)
+        postprocess = getattr(signature, "postprocess", None)  # raw-input signatures: the tail
+        if postprocess is not None:
+            outputs = postprocess(outputs)
         return _json(codec.predict_response(outputs, row_format))
 
     async def _read_body(self, request):

@@ -11,6 +11,7 @@ import binascii
 import json
 
 import numpy as np
+import orjson
 
 
 class RequestError(ValueError):
@@ -66,11 +67,21 @@ def signature_def_map(signatures):
 def parse_body(body):
     """The request object from raw bytes; RequestError for anything but a JSON object."""
     try:
+        request = orjson.loads(body)
+    except orjson.JSONDecodeError:  # NaN/Infinity tokens, huge integers or malformed JSON
+        request = _loads_slow(body)
+    if not isinstance(request, dict):
+        raise RequestError("The request body must be a JSON object.")
+    return request
+
+
+def _loads_slow(body):
+    """The standard parser: it reads what TF Serving reads beyond strict JSON (NaN,
+    Infinity, integers of any size) and words the errors on malformed bodies."""
+    try:
         request = json.loads(body)
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise RequestError(f"Malformed JSON in request body: {error}") from None
-    if not isinstance(request, dict):
-        raise RequestError("The request body must be a JSON object.")
     return request
 
 
@@ -89,15 +100,13 @@ def _decode_binary(value):
 
 
 def _to_array(name, value, spec):
-    value = _decode_binary(value)
     dtype = spec["dtype"]
     if dtype == "string":
-        return np.asarray(value, dtype=object)
-    problem = None
-    try:
-        array = np.asarray(value)
-    except ValueError:
-        array, problem = None, "the nested lists are ragged"
+        return np.asarray(_decode_binary(value), dtype=object)
+    array = _numbers(value)  # plain numbers (the common case) need no walk for b64 values
+    if array is None or array.dtype == object:
+        array = _numbers(_decode_binary(value))
+    problem = None if array is not None else "the nested lists are ragged"
     target = np.dtype(dtype)
     if problem is None:
         if array.dtype == object or array.dtype.kind in "SU":
@@ -118,6 +127,14 @@ def _to_array(name, value, spec):
     return array.astype(target)
 
 
+def _numbers(value):
+    """``value`` as an array, or None when its nested lists are ragged."""
+    try:
+        return np.asarray(value)
+    except ValueError:
+        return None
+
+
 def parse_predict(request, signatures, default_signature="serving_default"):
     """``(signature_name, {input_name: array}, row_format)`` of a ``:predict`` request."""
     unknown = sorted(set(request) - {"signature_name", "instances", "inputs"})
@@ -129,15 +146,27 @@ def parse_predict(request, signatures, default_signature="serving_default"):
             f"Serving signature name: '{name}' not found in signature def. Available: "
             f"{sorted(signatures)}"
         )
-    specs = signatures[name].inputs
     if ("instances" in request) == ("inputs" in request):
         raise RequestError(
             "The request must have exactly one of 'instances' (row format) or 'inputs' "
             "(columnar format)."
         )
+    specs = _input_specs(signatures[name], request)
     if "instances" in request:
         return name, _rows_to_columns(request["instances"], specs), True
     return name, _columns(request["inputs"], specs), False
+
+
+def _input_specs(signature, request):
+    """The specs the request's inputs are read with; a signature that takes its inputs in
+    two ways (`RawInputSignature`: raw values or ids) picks them by the names sent."""
+    choose = getattr(signature, "input_specs_for", None)
+    if choose is None:
+        return signature.inputs
+    value = request.get("inputs", request.get("instances"))
+    if isinstance(value, list) and value:
+        value = value[0]
+    return choose(value) if isinstance(value, dict) and "b64" not in value else signature.inputs
 
 
 def _rows_to_columns(instances, specs):
@@ -176,10 +205,18 @@ def _columns(inputs, specs):
 
 
 def _jsonable(name, array):
+    """An output as JSON values: strings as JSON strings, except that outputs named
+    ``*_bytes`` are ``{"b64": ...}`` objects (TF Serving's rule)."""
     array = np.asarray(array)
-    if name.endswith("_bytes") or array.dtype.kind in "SO":
+    if name.endswith("_bytes"):
         flat = [
             {"b64": base64.b64encode(v if isinstance(v, bytes) else str(v).encode()).decode()}
+            for v in array.reshape(-1)
+        ]
+        return np.asarray(flat, dtype=object).reshape(array.shape).tolist()
+    if array.dtype.kind in "SO":
+        flat = [
+            v.decode("utf-8", errors="replace") if isinstance(v, bytes) else v
             for v in array.reshape(-1)
         ]
         return np.asarray(flat, dtype=object).reshape(array.shape).tolist()
@@ -202,7 +239,19 @@ def predict_response(outputs, row_format):
 
 def dumps(payload):
     """JSON text as TF Serving writes it (NaN and Infinity as bare tokens)."""
-    return json.dumps(payload, allow_nan=True, separators=(",", ":"))
+    return encode(payload).decode()
+
+
+def encode(payload):
+    """`dumps` as UTF-8 bytes, what the server sends.
+
+    orjson encodes about 20x faster than `json`, which matters at serving rates, but writes
+    NaN and Infinity as ``null``; no answer holds ``null`` otherwise, so one that does is
+    encoded again by `json` (an error message quoting "null" only takes the slower path)."""
+    text = orjson.dumps(payload)
+    if b"null" in text:
+        text = json.dumps(payload, allow_nan=True, separators=(",", ":")).encode()
+    return text
 
 
 def batch_size_of(columns):

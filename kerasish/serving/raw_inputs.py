@@ -4,9 +4,10 @@ Such an artifact's ``serving_default`` takes the ids its lookup layers produce, 
 ``metadata["host_stage"]`` describes those layers (class, config, vocabulary; see
 `kerasish.engine.host_stage`). `RawInputSignature` rebuilds them through the serialization
 registry (no code from the file runs) and stands in for that signature: requests name the
-model's own inputs, raw strings are mapped to ids on the host, and the batched device call is
-the artifact's. Tail layers (`StringLookup(invert=True)` at the outputs) are not applied: the
-server answers with ids.
+model's own inputs, raw strings are mapped to ids on the host, the batched device call is the
+artifact's, and the tail layers (`StringLookup(invert=True)` at the outputs) map ids back to
+strings in the answer. Requests keyed by the device signature's inputs (ids already) still
+run as they are.
 """
 
 import numpy as np
@@ -23,13 +24,13 @@ class RawInputSignature:
     >>> artifact = kerasish.export.load("runs/model/1")  # doctest: +SKIP
     >>> raw = RawInputSignature(artifact.signatures["serving_default"],
     ...                         artifact.metadata["host_stage"])  # doctest: +SKIP
-    >>> raw.check_inputs({"city": np.array(["paris", "oslo"]), "age": ...})  # doctest: +SKIP
+    >>> columns = raw.check_inputs({"city": np.array([["paris"]]), "age": ...})  # doctest: +SKIP
+    >>> raw.postprocess(raw(columns))  # the model's outputs, strings mapped back  # doctest: +SKIP
     """
 
     def __init__(self, signature, manifest):
         self.device = signature
         self.name = signature.name
-        self.outputs = signature.outputs
         self._head = [(entry, _rebuild(entry)) for entry in manifest["head"]]
         head_outputs = {entry["layer"] for entry in manifest["head"]}
         self._feeds_head = {entry["input"] for entry in manifest["head"]} & head_outputs
@@ -42,9 +43,22 @@ class RawInputSignature:
             for spec in manifest["model_inputs"]
             if spec["name"] in used
         }
+        self._tail = {entry["layer"]: (entry, _rebuild(entry)) for entry in manifest["tail"]}
+        self._outputs = manifest.get("outputs") if self._tail else None
+        self.outputs = self._output_specs() if self._outputs else signature.outputs
+
+    def input_specs_for(self, names):
+        """The input specs a request keyed by ``names`` is read with: the device signature's
+        when they are exactly its inputs (ids), the model's raw inputs otherwise."""
+        names = set(names)
+        if names == set(self.device.inputs) and names != set(self.inputs):
+            return self.device.inputs
+        return self.inputs
 
     def check_inputs(self, columns):
         """Raw columns -> the device signature's checked inputs; ValueError naming the input."""
+        if self.input_specs_for(columns) is self.device.inputs:
+            return self.device.check_inputs(columns)
         values = {}
         for name, spec in self.inputs.items():
             if name not in columns:
@@ -64,6 +78,31 @@ class RawInputSignature:
 
     def __call__(self, inputs):
         return self.device(inputs)
+
+    def postprocess(self, outputs):
+        """The device call's ``{name: array}`` -> the model's outputs, through the tail."""
+        if not self._outputs:
+            return outputs
+        answer = {}
+        for spec in self._outputs:
+            if spec["tail"] is None:
+                answer[spec["name"]] = outputs[spec["device_output"]]
+            else:
+                entry, layer = self._tail[spec["tail"]]
+                ids = outputs[entry["input"]]
+                answer[spec["name"]] = np.asarray(layer.device_call(layer.host_call(ids)))
+        return answer
+
+    def _output_specs(self):
+        specs = {}
+        for spec in self._outputs:
+            if spec["tail"] is None:
+                specs[spec["name"]] = self.device.outputs[spec["device_output"]]
+            else:
+                entry, _ = self._tail[spec["tail"]]  # tail layers output strings
+                shape = self.device.outputs[entry["input"]]["shape"]
+                specs[spec["name"]] = {"shape": shape, "dtype": "string"}
+        return specs
 
 
 def with_raw_inputs(artifact):

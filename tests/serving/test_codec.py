@@ -79,3 +79,26 @@ def test_parse_body_rejects_non_objects():
         codec.parse_body(b"[1, 2]")
     with pytest.raises(RequestError, match="Malformed JSON"):
         codec.parse_body(b"\xff\xfe")
+
+
+def test_parse_body_reads_what_json_reads_beyond_strict_json():
+    request = codec.parse_body(b'{"instances": [[NaN, -Infinity]], "n": 123456789012345678901}')
+    assert np.isnan(request["instances"][0][0]) and request["instances"][0][1] == -np.inf
+    assert request["n"] == 123456789012345678901
+    with pytest.raises(RequestError, match="Malformed JSON in request body: Expecting"):
+        codec.parse_body(b'{"instances": [1,')
+
+
+def test_numbers_sent_as_binary_or_strings_are_rejected():
+    for value in ([{"b64": "AAE="}, 1.0], ["1.0", "2.0"]):
+        with pytest.raises(RequestError, match="not all numbers"):
+            codec.parse_predict({"instances": [value]}, SIGNATURES)
+
+
+def test_string_outputs_are_json_strings_and_encoding_keeps_non_finite_floats():
+    outputs = {"city": np.array(["oslo", b"lima"], dtype=object), "p": np.array([0.5, np.nan])}
+    body = codec.encode(codec.predict_response(outputs, row_format=False))
+    assert body == b'{"outputs":{"city":["oslo","lima"],"p":[0.5,NaN]}}'
+    finite = codec.encode(codec.predict_response({"p": np.array([0.25, -1.0])}, True))
+    assert finite == b'{"predictions":[0.25,-1.0]}'
+    assert codec.dumps({"error": "null input"}) == '{"error":"null input"}'

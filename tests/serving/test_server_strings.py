@@ -1,5 +1,6 @@
 """`kerasish serve` on an artifact whose model maps strings on the host (StringLookup):
-requests carry raw strings, the server maps them with the exported vocabulary."""
+requests carry raw strings, the server maps them with the exported vocabulary, and the answer
+maps ids back to strings (`StringLookup(invert=True)` at an output)."""
 
 import os
 import subprocess
@@ -23,7 +24,10 @@ def _model():
     ids = keras.layers.StringLookup(vocabulary=VOCABULARY, name="city_ids")(city)
     embedded = keras.layers.Flatten()(keras.layers.Embedding(4, 3)(ids))
     merged = keras.layers.Concatenate()([embedded, age])
-    return keras.Model({"city": city, "age": age}, keras.layers.Dense(2, name="score")(merged))
+    score = keras.layers.Dense(4, name="score")(merged)
+    best = keras.layers.Lambda(lambda e: keras.ops.argmax(e, axis=-1), name="best")(embedded)
+    best_city = keras.layers.StringLookup(vocabulary=VOCABULARY, invert=True, name="best_city")
+    return keras.Model({"city": city, "age": age}, [score, best_city(best)])
 
 
 @pytest.fixture(scope="module")
@@ -67,10 +71,25 @@ def test_raw_strings_give_the_predictions_of_the_model(served):
         url, {"instances": [{"city": [c], "age": [a]} for c, a in zip(cities, ages)]}
     )
     assert response.status_code == 200, response.text
-    expected = model.predict(
+    scores, best = model.predict(
         {"city": np.array(cities)[:, None], "age": np.array(ages, "float32")[:, None]}, verbose=0
     )
-    np.testing.assert_allclose(response.json()["predictions"], expected, rtol=1e-5, atol=1e-6)
+    predictions = response.json()["predictions"]
+    np.testing.assert_allclose([p["score"] for p in predictions], scores, rtol=1e-5, atol=1e-6)
+    assert [p["best_city"] for p in predictions] == best.tolist()
+    assert len(set(best.tolist())) > 1  # the tail really maps several ids
+
+
+def test_ids_for_the_device_signature_still_work(served):
+    url, model = served
+    oslo = VOCABULARY.index("oslo") + 1  # index 0 is the OOV token
+    response = _predict(url, {"instances": [{"city_ids": [oslo], "age": [31.0]}]})
+    assert response.status_code == 200, response.text
+    scores, best = model.predict(
+        {"city": np.array([["oslo"]]), "age": np.array([[31.0]], "float32")}, verbose=0
+    )
+    np.testing.assert_allclose(response.json()["predictions"][0]["score"], scores[0], rtol=1e-5)
+    assert response.json()["predictions"][0]["best_city"] == best[0]
 
 
 def test_columnar_format_and_base64_strings(served):
@@ -80,10 +99,12 @@ def test_columnar_format_and_base64_strings(served):
         {"inputs": {"city": [[{"b64": "b3Nsbw=="}]], "age": [[40.0]]}},  # b"oslo"
     )
     assert response.status_code == 200, response.text
-    expected = model.predict(
+    scores, best = model.predict(
         {"city": np.array([["oslo"]]), "age": np.array([[40.0]], "float32")}, verbose=0
     )
-    np.testing.assert_allclose(response.json()["outputs"], expected, rtol=1e-5, atol=1e-6)
+    outputs = response.json()["outputs"]
+    np.testing.assert_allclose(outputs["score"], scores, rtol=1e-5, atol=1e-6)
+    assert outputs["best_city"] == best.tolist()
 
 
 def test_metadata_shows_the_raw_string_input(served):
@@ -92,6 +113,9 @@ def test_metadata_shows_the_raw_string_input(served):
     inputs = metadata["metadata"]["signature_def"]["signature_def"]["serving_default"]["inputs"]
     assert inputs["city"]["dtype"] == "DT_STRING"
     assert inputs["age"]["dtype"] == "DT_FLOAT"
+    outputs = metadata["metadata"]["signature_def"]["signature_def"]["serving_default"]["outputs"]
+    assert outputs["best_city"]["dtype"] == "DT_STRING"
+    assert outputs["score"]["dtype"] == "DT_FLOAT"
 
 
 def test_a_number_where_a_string_is_expected_is_a_400_and_serving_goes_on(served):
