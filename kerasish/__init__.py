@@ -31,6 +31,7 @@ from kerasish import (
     tree,
     utils,
 )
+from kerasish.backend.device import device
 from kerasish.dtype_policies import DTypePolicy
 from kerasish.engine.functional import Functional
 from kerasish.engine.input_layer import Input, InputLayer
@@ -38,10 +39,24 @@ from kerasish.engine.input_spec import InputSpec
 from kerasish.engine.keras_tensor import KerasTensor
 from kerasish.engine.layer import Layer
 from kerasish.engine.model import Model
+from kerasish.engine.naming import name_scope
+from kerasish.engine.operation import Operation
+from kerasish.engine.scope import StatelessScope, SymbolicScope
 from kerasish.engine.sequential import Sequential
 from kerasish.engine.variables import Variable
+from kerasish.initializers import Initializer
+from kerasish.losses import Loss
+from kerasish.metrics import Metric
+from kerasish.optimizers import Optimizer
+from kerasish.regularizers import Regularizer
 
 __version__ = "0.1.0"
+
+
+def version():
+    """kerasish's version string (`keras.version()`)."""
+    return __version__
+
 
 __all__ = [
     "DTypePolicy",
@@ -49,10 +64,18 @@ __all__ = [
     "Input",
     "InputLayer",
     "InputSpec",
+    "Initializer",
     "KerasTensor",
     "Layer",
+    "Loss",
+    "Metric",
     "Model",
+    "Operation",
+    "Optimizer",
+    "Regularizer",
     "Sequential",
+    "StatelessScope",
+    "SymbolicScope",
     "Variable",
     "activations",
     "backend",
@@ -60,6 +83,7 @@ __all__ = [
     "config",
     "constraints",
     "datasets",
+    "device",
     "distribution",
     "dtype_policies",
     "export",
@@ -69,6 +93,7 @@ __all__ = [
     "metrics",
     "mixed_precision",
     "models",
+    "name_scope",
     "ops",
     "optimizers",
     "preprocessing",
@@ -77,5 +102,6 @@ __all__ = [
     "saving",
     "tree",
     "utils",
+    "version",
     "__version__",
 ]

@@ -23,9 +23,11 @@ def get_device_count(device_type=None):
 
 
 def _jax_device(device):
+    """The jax device ``device`` names (``"gpu:1"``; ``"cpu"`` means ``"cpu:0"``)."""
     if isinstance(device, jax.Device):
         return device
-    platform, _, index = str(device).partition(":")
+    platform, _, index = str(device).lower().partition(":")
+    index = index or "0"
     by_id = {d.id: d for d in jax.devices(platform or None)}
     if not index.isdigit() or int(index) not in by_id:
         raise ValueError(f"Unknown device '{device}'. Known devices: {list_devices(platform)}")

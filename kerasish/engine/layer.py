@@ -22,7 +22,7 @@ from kerasish.engine.keras_tensor import KerasTensor, any_symbolic, is_keras_ten
 from kerasish.engine.masking import get_keras_mask, set_keras_mask
 from kerasish.engine.node import Node
 from kerasish.engine.operation import Operation, infer_output_spec
-from kerasish.engine.scope import AutocastScope, StateScope
+from kerasish.engine.scope import AutocastScope, StatelessScope, StateScope
 from kerasish.engine.variables import Variable, is_float_dtype, standardize_dtype
 from kerasish.saving.serialization import keras_export, serialize_keras_object
 
@@ -403,7 +403,9 @@ class Layer(Operation):
     def add_loss(self, loss):
         """Adds a scalar to ``losses``; inside a pure ``apply`` it is collected by the scope."""
         scope = StateScope.current()
-        if scope is not None and hasattr(scope, "losses"):
+        if isinstance(scope, StatelessScope):
+            scope.add_loss(loss)
+        elif scope is not None and hasattr(scope, "losses"):
             scope.losses.append(loss)
         else:
             self._losses.append(loss)

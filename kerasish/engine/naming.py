@@ -56,21 +56,47 @@ def _scopes():
 
 
 class name_scope:
-    """Prefixes the paths of variables created inside it: ``outer/inner/kernel``."""
+    """Prefixes the paths of variables created inside it: ``outer/inner/kernel``.
 
-    def __init__(self, name):
+    Example:
+    >>> with kerasish.name_scope("outer"):
+    ...     kerasish.Variable(1.0, name="v").path
+    'outer/v'
+
+    Arguments:
+        name: the scope's name; may not contain ``/``.
+        caller: accepted for Keras compatibility.
+        deduplicate: re-entering the innermost scope's name (a layer building itself) does
+            not repeat it.
+        override_parent: a ``/``-separated path that replaces the enclosing scopes.
+    """
+
+    def __init__(self, name, caller=None, deduplicate=True, override_parent=None):
+        if not isinstance(name, str) or "/" in name:
+            raise ValueError(
+                "Argument `name` must be a string and cannot contain character `/`. "
+                f"Received: name={name}"
+            )
         self.name = name
+        self.caller = caller
+        self.deduplicate = deduplicate
+        self.override_parent = override_parent
 
     def __enter__(self):
         scopes = _scopes()
-        # Re-entering the innermost scope (a layer building itself) does not repeat the name.
-        self._pushed = not scopes or scopes[-1] != self.name
+        self._saved = None
+        if self.override_parent is not None:
+            self._saved = list(scopes)
+            scopes[:] = [part for part in self.override_parent.split("/") if part]
+        self._pushed = not (self.deduplicate and scopes and scopes[-1] == self.name)
         if self._pushed:
             scopes.append(self.name)
         return self
 
     def __exit__(self, *exc_info):
-        if self._pushed:
+        if self._saved is not None:
+            _scopes()[:] = self._saved
+        elif self._pushed:
             _scopes().pop()
 
 

@@ -63,6 +63,61 @@ class StateScope(_Scope):
         return key
 
 
+class StatelessScope(StateScope):
+    """Keras's public scope in which no variable changes: reads come from ``state_mapping``
+    and assignments are collected, to be read with `get_current_value`.
+
+    Example:
+    >>> layer = kerasish.layers.Dense(2)
+    >>> layer.build((None, 3))
+    >>> ones = [(v, np.ones(v.shape, v.dtype)) for v in layer.weights]
+    >>> with kerasish.StatelessScope(ones) as scope:
+    ...     outputs = layer(np.ones((1, 3), "float32"))
+    >>> outputs.tolist()
+    [[4.0, 4.0]]
+
+    Arguments:
+        state_mapping: ``(variable, value)`` pairs; each value must have its variable's shape.
+        collect_losses: collect the losses that layers add inside the scope in ``losses``.
+        initialize_variables: accepted for Keras compatibility (kerasish variables always
+            hold their initial value).
+    """
+
+    def __init__(self, state_mapping=None, collect_losses=False, initialize_variables=True):
+        from kerasish.engine.variables import Variable
+
+        values = {}
+        for variable, value in state_mapping or ():
+            if not isinstance(variable, Variable):
+                raise ValueError(
+                    "Invalid reference variable in StatelessScope: all keys in argument "
+                    f"`mapping` must be Variable instances. Received instead: {variable}"
+                )
+            value = jax.numpy.asarray(
+                value.value if isinstance(value, Variable) else value, dtype=variable.dtype
+            )
+            if tuple(value.shape) != tuple(variable.shape):
+                raise ValueError(
+                    "Invalid variable value in StatelessScope: all values in argument "
+                    "`mapping` must be tensors with a shape that matches the corresponding "
+                    f"variable shape. For variable {variable}, received invalid value {value} "
+                    f"with shape {value.shape}."
+                )
+            values[id(variable)] = value
+        super().__init__(values)
+        self.collect_losses = collect_losses
+        self.initialize_variables = initialize_variables
+        self.losses = []
+
+    def add_loss(self, loss):
+        if self.collect_losses:
+            self.losses.append(loss)
+
+    def get_current_value(self, variable):
+        """The value ``variable`` has in this scope (mapped or assigned), or None."""
+        return self.values.get(id(variable))
+
+
 class InitScope(_Scope):
     """While active, unseeded initializers draw their keys from ``rng`` (see `Model.init`)."""
 
