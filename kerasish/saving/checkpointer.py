@@ -206,7 +206,12 @@ class Checkpointer:
         )
         records = header["integrity"]["arrays"]
         target, assignments = _restore_plan(_state_variables(model), records, describe)
-        restore_args = ocp.checkpoint_utils.construct_restore_args(target)
+        if jax.process_count() == 1:
+            # Read into host memory: half the time of restoring device arrays (which orbax
+            # builds shard by shard); `assign` then places each value in its layout.
+            restore_args = jax.tree.map(lambda _: ocp.RestoreArgs(restore_type=np.ndarray), target)
+        else:  # each process reads only the shards it holds
+            restore_args = ocp.checkpoint_utils.construct_restore_args(target)
         restored = self._read(
             step, describe, state=ocp.args.PyTreeRestore(target, restore_args=restore_args)
         )["state"]
@@ -216,8 +221,13 @@ class Checkpointer:
             for index, value in enumerate(values)
         }
         integrity.verify_arrays(arrays, records, describe)
-        for variable, key in assignments:
-            variable.assign(arrays[key])
+        # One transfer for all values (several times faster than one per variable).
+        values = jax.device_put(
+            [arrays[key] for _, key in assignments],
+            [variable.value.sharding for variable, _ in assignments],
+        )
+        for (variable, _), value in zip(assignments, values):
+            variable.assign(value)
         training = header["training"]
         _restore_lookup_assets(model, training.get("lookup_assets"), describe)
         return {"step": step, "position": training["position"], "metadata": training["metadata"]}
