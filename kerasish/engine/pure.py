@@ -15,6 +15,7 @@ import numpy as np
 from kerasish.engine.keras_tensor import KerasTensor
 from kerasish.engine.masking import get_keras_mask
 from kerasish.engine.scope import InitScope, StateScope
+from kerasish.utils.gc_utils import FirstCallWithoutGC
 
 
 def keyed_variables(layer):
@@ -170,7 +171,7 @@ def compiled_call(model, static_kwargs):
         masks = jax.tree.map(get_keras_mask, outputs)
         return (outputs, masks), [values_after[id(v)] for v in non_trainable], losses
 
-    return jax.jit(call)
+    return FirstCallWithoutGC(jax.jit(call))
 
 
 def _values_from_trees(layer, params, state):

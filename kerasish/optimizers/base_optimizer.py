@@ -19,6 +19,7 @@ from kerasish.backend.config import floatx
 from kerasish.engine import naming
 from kerasish.engine.variables import Variable
 from kerasish.optimizers import pipeline
+from kerasish.optimizers.host_init import initial_state
 from kerasish.optimizers.schedules import LearningRateSchedule
 from kerasish.saving import serialization
 
@@ -206,8 +207,7 @@ class Optimizer:
     def _build_state(self):
         """(Re)builds the step and lays its state onto variables, reusing existing ones by key."""
         self._transformation = self._make_transformation()
-        # One compiled program for every slot (eager zeros_like compiles once per shape).
-        state = jax.jit(self._transformation.init)(self._initial_parameters())
+        state = initial_state(self._transformation.init, self._initial_parameters())
         with_paths, self._treedef = jax.tree_util.tree_flatten_with_path(state)
         self._order = self._keras_order([path for path, _ in with_paths])
         existing = getattr(self, "_variables_by_key", {})

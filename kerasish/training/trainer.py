@@ -25,6 +25,7 @@ from kerasish.training.data_adapters import (
     unpack_x_y_sample_weight,
 )
 from kerasish.utils import random_utils
+from kerasish.utils.gc_utils import FirstCallWithoutGC, gc_paused
 
 
 class TrainState(typing.NamedTuple):
@@ -373,6 +374,7 @@ class Trainer:
 
         if self.jit_compile and not self.run_eagerly:
             function = jax.jit(function, donate_argnums=(0,) if kind == "train" else ())
+            function = FirstCallWithoutGC(function)
         self._jitted[key] = function
         return function
 
@@ -423,6 +425,10 @@ class Trainer:
     # -- state ---------------------------------------------------------------------------
     def _symbolic_build(self, data):
         """Builds the model, optimizer, loss and metrics from the first batch's shapes."""
+        with gc_paused():  # it traces the model and compiles the optimizer's init
+            self._symbolic_build_now(data)
+
+    def _symbolic_build_now(self, data):
         x, y, sample_weight = unpack_x_y_sample_weight(data)
         if not self.built:
             self(jax.tree.map(jnp.asarray, x))
