@@ -22,7 +22,7 @@ from kerasish.engine.keras_tensor import KerasTensor, any_symbolic, is_keras_ten
 from kerasish.engine.masking import get_keras_mask, set_keras_mask
 from kerasish.engine.node import Node
 from kerasish.engine.operation import Operation, infer_output_spec
-from kerasish.engine.scope import AutocastScope, StatelessScope, StateScope
+from kerasish.engine.scope import AutocastScope, StatelessScope, StateScope, in_symbolic_scope
 from kerasish.engine.variables import Variable, is_float_dtype, standardize_dtype
 from kerasish.saving.serialization import keras_export, serialize_keras_object
 
@@ -46,6 +46,23 @@ class _TrainingContext:
 
     def __exit__(self, *exc_info):
         _call_context.training = self.previous
+
+
+class _EntryCall:
+    """Marks the outermost layer call; as in Keras, it starts a fresh list of ``losses``."""
+
+    def __init__(self, layer):
+        self.layer = layer
+
+    def __enter__(self):
+        self.is_entry = getattr(_call_context, "entry_layer", None) is None
+        if self.is_entry:
+            _call_context.entry_layer = self.layer
+            self.layer._clear_losses()
+
+    def __exit__(self, *exc_info):
+        if self.is_entry:
+            _call_context.entry_layer = None
 
 
 def _is_tensor(x):
@@ -193,6 +210,43 @@ class Layer(Operation):
             if name not in self._UNTRACKED:
                 visit(value)
         return found
+
+    @property
+    def metrics(self):
+        """Metrics held as attributes (directly or in lists, tuples and dicts) of this layer,
+        then those of its sublayers, as Keras tracks them."""
+        from kerasish.metrics.metric import Metric
+
+        found = []
+
+        def visit(value):
+            if isinstance(value, Metric):
+                if all(value is not known for known in found):
+                    found.append(value)
+            elif isinstance(value, (list, tuple)):
+                for item in value:
+                    visit(item)
+            elif isinstance(value, dict):
+                for item in value.values():
+                    visit(item)
+
+        for name, value in vars(self).items():
+            if name not in self._UNTRACKED and name not in self._UNTRACKED_METRICS:
+                visit(value)
+        for layer in self._layers:
+            found.extend(m for m in layer._sublayer_metrics() if all(m is not k for k in found))
+        return found
+
+    def _sublayer_metrics(self):
+        """What this layer adds to its parent's `metrics`."""
+        return self.metrics
+
+    @property
+    def metrics_variables(self):
+        return [v for metric in self.metrics for v in metric.variables]
+
+    # The trainer's own metrics: `Trainer.metrics` places them itself.
+    _UNTRACKED_METRICS = frozenset({"_loss_tracker", "_compile_metrics", "_compile_loss"})
 
     @property
     def _seed_generators(self):
@@ -403,6 +457,8 @@ class Layer(Operation):
     def add_loss(self, loss):
         """Adds a scalar to ``losses``; inside a pure ``apply`` it is collected by the scope."""
         scope = StateScope.current()
+        if in_symbolic_scope():
+            return  # a shape being inferred: as in Keras, that trace records no loss
         if isinstance(scope, StatelessScope):
             scope.add_loss(loss)
         elif scope is not None and hasattr(scope, "losses"):
@@ -561,12 +617,13 @@ class Layer(Operation):
         if any_symbolic((args, kwargs)):
             return self._symbolic_call(args, kwargs)
         args, kwargs = self._convert_inputs(args, kwargs)
-        if not self.built:
-            assert_input_compatibility(
-                self.input_spec, self._first_argument(args, kwargs), self.name
-            )
-            self._maybe_build(args, kwargs)
-        return self._call_built(args, kwargs)
+        with _EntryCall(self):
+            if not self.built:
+                assert_input_compatibility(
+                    self.input_spec, self._first_argument(args, kwargs), self.name
+                )
+                self._maybe_build(args, kwargs)
+            return self._call_built(args, kwargs)
 
     def _convert_inputs(self, args, kwargs):
         def convert(x):

@@ -90,10 +90,12 @@ class CompileLoss:
         self.weights = []
         self.names = []
         self.trackers = []
+        self.dict_outputs = False
 
     def build(self, y_true, y_pred):
         named = flatten_outputs(y_pred, self.output_names)
         self.names = [n for n, _ in named]
+        self.dict_outputs = isinstance(y_pred, dict)
         configs = _match_config(self.loss_config, self.names, "loss")
         self.losses = [None if c is None else _as_loss(losses_module.get(c)) for c in configs]
         if all(loss is None for loss in self.losses):
@@ -113,7 +115,13 @@ class CompileLoss:
 
     @property
     def metrics(self):
-        return [t for t in self.trackers if t is not None]
+        """The per-output loss trackers: in the order of the ``loss`` dict for dict outputs
+        (as Keras walks it), else in the order of the outputs."""
+        order = list(range(len(self.names)))
+        if self.dict_outputs and isinstance(self.loss_config, dict):
+            position = {name: i for i, name in enumerate(self.loss_config)}
+            order.sort(key=lambda i: position.get(self.names[i], len(position)))
+        return [self.trackers[i] for i in order if self.trackers and self.trackers[i] is not None]
 
     def __call__(self, y_true, y_pred, sample_weight=None):
         if not self.built:
@@ -196,15 +204,20 @@ def resolve_metric(identifier, y_true, y_pred):
     return metric
 
 
-class CompileMetrics:
-    """``compile(metrics=..., weighted_metrics=...)`` resolved per output on the first batch."""
+class CompileMetrics(metrics_module.Metric):
+    """``compile(metrics=..., weighted_metrics=...)`` resolved per output on the first batch.
+
+    One entry of `Model.metrics`, named ``compile_metrics``, as in Keras: its variables are
+    those of the metrics it holds and its result is a dict of their results."""
 
     def __init__(self, metrics=None, weighted_metrics=None, output_names=None):
+        super().__init__(name="compile_metrics")
         self.metrics_config = metrics
         self.weighted_config = weighted_metrics
         self.output_names = output_names
         self.built = False
         self.per_output = []  # [(output index, metric, weighted)]
+        self.base_names = []  # each metric's name without its output prefix
 
     def build(self, y_true, y_pred):
         named = flatten_outputs(y_pred, self.output_names)
@@ -233,14 +246,28 @@ class CompileMetrics:
                     # Metrics sized by their first batch (F1Score, AUC multi-label) get their
                     # variables now, before the state of the jitted step is gathered.
                     metric.symbolic_build(_spec(targets[index]), named[index][1])
+                    self.base_names.append(metric.name)
                     if prefix:
                         metric.name = f"{names[index]}_{metric.name}"
                     self.per_output.append((index, metric, weighted))
         self.built = True
 
     @property
+    def configured(self):
+        """Whether `compile` was given any metrics (Keras lists this object only then)."""
+        return bool(self.metrics_config or self.weighted_config)
+
+    @property
     def metrics(self):
         return [metric for _, metric, _ in self.per_output]
+
+    @property
+    def variables(self):
+        return [v for metric in self.metrics for v in metric.variables]
+
+    def reset_state(self):
+        for metric in self.metrics:
+            metric.reset_state()
 
     def update_state(self, y_true, y_pred, sample_weight=None):
         if not self.built:

@@ -107,16 +107,15 @@ class Trainer:
             and not isinstance(self.optimizer, optimizers_module.LossScaleOptimizer)
         ):
             self.optimizer = optimizers_module.LossScaleOptimizer(self.optimizer)
-        self.loss = loss
         output_names = self._output_names()
-        self._compile_loss = (
-            compile_utils.CompileLoss(loss, loss_weights, output_names)
-            if loss is not None
-            else None
-        )
-        self._compile_metrics = compile_utils.CompileMetrics(
-            metrics, weighted_metrics, output_names
-        )
+        # As Keras: a recompile without `loss` (or without metrics) keeps the previous ones.
+        if loss is not None:
+            self.loss = loss
+            self._compile_loss = compile_utils.CompileLoss(loss, loss_weights, output_names)
+        if metrics is not None or weighted_metrics is not None or self._compile_metrics is None:
+            self._compile_metrics = compile_utils.CompileMetrics(
+                metrics, weighted_metrics, output_names
+            )
         self._loss_tracker = metrics_module.Mean(name="loss")
         if steps_per_execution < 1:
             raise ValueError(f"`steps_per_execution` must be >= 1. Received: {steps_per_execution}")
@@ -166,14 +165,20 @@ class Trainer:
 
     @property
     def metrics(self):
-        """Loss tracker, per-output loss trackers, compiled metrics, then sublayer metrics."""
+        """As Keras: the loss tracker, the compiled metrics (one ``compile_metrics`` entry),
+        the per-output loss trackers, then the metrics held as attributes by the model and
+        its layers (those of nested models excluded)."""
         found = []
         if self.compiled:
             found.append(self._loss_tracker)
+            if self._compile_metrics.configured:
+                found.append(self._compile_metrics)
             if self._compile_loss is not None:
                 found.extend(self._compile_loss.metrics)
-            found.extend(self._compile_metrics.metrics)
-        return found
+        return found + [m for m in super().metrics if all(m is not k for k in found)]
+
+    def _sublayer_metrics(self):
+        return []  # a nested model's metrics belong to its own training
 
     @property
     def metrics_names(self):
@@ -702,8 +707,16 @@ class Trainer:
         )
 
     def _flatten_logs(self, logs):
-        ordered = [logs[name] for name in self.metrics_names if name in logs]
-        ordered += [value for name, value in logs.items() if name not in self.metrics_names]
+        """``logs`` as Keras's list: the values named by `metrics` (compiled metrics by their
+        names without output prefix), then the other logs by sorted name."""
+        names = []
+        for metric in self.metrics:
+            if metric is self._compile_metrics:
+                names += metric.base_names
+            else:
+                names.append(metric.name)
+        ordered = [logs[name] for name in names if name in logs]
+        ordered += [logs[name] for name in sorted(logs) if name not in names]
         return ordered[0] if len(ordered) == 1 else ordered
 
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
@@ -804,11 +817,15 @@ def _unaliased(state):
 
 
 def _host_logs(logs):
-    """Device scalars -> Python floats (once per epoch, or when a callback reads them)."""
-    return {
-        name: float(np.asarray(value)) if np.ndim(value) == 0 else np.asarray(value)
-        for name, value in jax.device_get(logs).items()
-    }
+    """Device scalars -> Python floats (once per epoch, or when a callback reads them); a
+    nested dict (a custom step's ``logs["compile_metrics"]``) is merged in, as Keras does."""
+    host = {}
+    for name, value in sorted(jax.device_get(logs).items()):
+        if isinstance(value, dict):
+            host.update(_host_logs(value))
+        else:
+            host[name] = float(np.asarray(value)) if np.ndim(value) == 0 else np.asarray(value)
+    return host
 
 
 def _is_array_input(x):
