@@ -16,7 +16,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from kerasish import dtype_policies
-from kerasish.engine import naming, structure
+from kerasish.engine import auto_config, naming, structure
 from kerasish.engine.input_spec import InputSpec, assert_input_compatibility
 from kerasish.engine.keras_tensor import KerasTensor, any_symbolic, is_keras_tensor
 from kerasish.engine.masking import get_keras_mask, set_keras_mask
@@ -798,31 +798,36 @@ class Layer(Operation):
 
     # -- config ------------------------------------------------------------------------
     def get_config(self):
-        config = {
-            "name": self.name,
-            "trainable": self.trainable,
-            "dtype": serialize_keras_object(self._dtype_policy),
-        }
+        """The layer's config. A subclass that does not override this method gets the
+        arguments it was constructed with (when they are plain values), as in Keras 3."""
+        config = {"name": self.name}
+        if getattr(type(self).get_config, "_is_default", False):
+            cls = type(self)
+            if self.__dict__.get("_auto_config") is None:
+                raise auto_config.missing_config_error(
+                    cls, self.__dict__.get("_auto_config_positional", False)
+                )
+            config.update(self._auto_config)
+            if not auto_config.takes_name(cls):
+                del config["name"]
+        config["trainable"] = self.trainable
+        config["dtype"] = serialize_keras_object(self._dtype_policy)
         if self.activity_regularizer is not None:
             config["activity_regularizer"] = serialize_keras_object(self.activity_regularizer)
         if self._batch_input_shape is not None:
             config["batch_input_shape"] = self._batch_input_shape
-        base = Layer.__init__
-        own_init = type(self).__init__
-        if own_init is not base:
-            extra = set(inspect.signature(own_init).parameters) - {"self", "args", "kwargs"}
-            if extra and type(self).get_config is Layer.get_config:
-                raise NotImplementedError(
-                    f"Layer {type(self).__name__} has arguments {sorted(extra)} in `__init__()` "
-                    "and therefore must override `get_config()`."
-                )
         return config
+
+    get_config._is_default = True
 
     @classmethod
     def from_config(cls, config):
         config = dict(config)
         if "dtype" in config and isinstance(config["dtype"], dict):
-            config["dtype"] = dtype_policies.get(config["dtype"])
+            policy = dtype_policies.get(config["dtype"])
+            # As Keras: a plain policy goes back by name, which keeps the automatic config.
+            plain = type(policy) is dtype_policies.DTypePolicy
+            config["dtype"] = policy.name if plain else policy
         return cls(**config)
 
     # -- pure functions ----------------------------------------------------------------

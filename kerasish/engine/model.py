@@ -229,6 +229,8 @@ class Model(Trainer, Layer):
     def get_config(self):
         return Layer.get_config(self)
 
+    get_config._is_default = True
+
     def get_state_tree(self, value_format="backend_tensor"):
         """The model's variables as nested dicts keyed by path parts, under
         ``trainable_variables``, ``non_trainable_variables``, ``optimizer_variables`` and

@@ -6,7 +6,7 @@ different sizes for unknown (None) dims so that a dim that follows them is repor
 
 import jax
 
-from kerasish.engine import naming
+from kerasish.engine import auto_config, naming
 from kerasish.engine.keras_tensor import KerasTensor, any_symbolic, is_keras_tensor
 from kerasish.engine.masking import get_keras_mask, set_keras_mask
 from kerasish.engine.node import Node
@@ -16,6 +16,14 @@ _PROBE_SIZES = (83, 89)
 
 
 class Operation:
+    def __new__(cls, *args, **kwargs):
+        instance = super().__new__(cls)
+        # What `get_config` returns when a subclass does not write one (Keras 3's behaviour).
+        config, positional = auto_config.record(cls, args, kwargs)
+        object.__setattr__(instance, "_auto_config", config)
+        object.__setattr__(instance, "_auto_config_positional", positional)
+        return instance
+
     def __init__(self, name=None):
         if name is None:
             name = naming.auto_name(type(self).__name__)
